@@ -1,0 +1,28 @@
+//! Back-channel logout with a refresh token.
+
+use actix_web::{web, HttpResponse};
+
+use crate::error::AccountsError;
+use crate::extract::Authorization;
+use crate::form::read_form;
+use crate::services::clients::ClientCredentials;
+use crate::services::grants::TokenRequest;
+use crate::services::Provider;
+
+/// `POST .../protocol/openid-connect/logout` with `refresh_token` and
+/// client authentication: ends the session, answers 204.
+#[tracing::instrument(skip_all, fields(realm = %realm))]
+pub async fn post_logout(
+    realm: web::Path<String>,
+    authorization: Authorization,
+    body: web::Payload,
+    provider: web::Data<Provider>,
+) -> Result<HttpResponse, AccountsError> {
+    let form = read_form(body).await?;
+    let credentials = ClientCredentials::from_request(authorization.as_deref(), &form)?;
+    let request = TokenRequest { realm: realm.into_inner(), form, credentials, peer: None };
+
+    provider.logout(&request)?;
+
+    Ok(HttpResponse::NoContent().finish())
+}
