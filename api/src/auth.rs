@@ -1,0 +1,372 @@
+//! Token validation and the [`User`] extractor.
+//!
+//! A token is accepted when all of these hold ([RFC 7519 section 7.2],
+//! [RFC 8725]):
+//! - its header `alg` is in the allow-list (RS256 by default; `none` and
+//!   HMAC are never accepted) and fits the key its `kid` names;
+//! - the signature verifies with that key, taken from the realm's JWKS;
+//! - `iss` is the realm URL or a configured accepted issuer;
+//! - `exp` is present and not past, `nbf` and `iat` are not in the future,
+//!   each with the configured leeway;
+//! - `aud` names a configured audience, when audiences are configured;
+//! - `typ`, when present, is `Bearer`: ID and refresh tokens are refused;
+//! - `sub` is present.
+//!
+//! Validated tokens are remembered in a bounded cache keyed by the SHA-256
+//! of the whole token, so a different token can never hit another's entry.
+//! An entry is dropped when its token expires and is not used once its
+//! key has left the realm's key set.
+//!
+//! [RFC 7519 section 7.2]: https://www.rfc-editor.org/rfc/rfc7519#section-7.2
+//! [RFC 8725]: https://www.rfc-editor.org/rfc/rfc8725
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+use actix_web_httpauth::headers::authorization::{Bearer, Scheme};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, Validation};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, TokenRejection};
+use crate::keys::{KeyCache, KeyLookupError};
+use crate::metrics::Metrics;
+use crate::settings::AuthSettings;
+
+/// The longest token looked at; Keycloak's are 1–3 KiB.
+const MAX_TOKEN_BYTES: usize = 16 * 1024;
+
+/// The authenticated caller, as the controller sees it.
+///
+/// Use it as a handler argument. On an operation the spec secures, the
+/// security check has already run and this is the user it accepted. On any
+/// other handler it authenticates the request's bearer token itself.
+///
+/// ```no_run
+/// use api::User;
+///
+/// async fn whoami(user: User) -> String {
+///     format!("{} ({})", user.username(), user.id())
+/// }
+/// ```
+#[derive(Debug, Clone)]
+pub struct User(Arc<UserInfo>);
+
+/// What a validated access token says about its subject.
+#[derive(Debug)]
+pub struct UserInfo {
+    id: String,
+    username: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    realm_roles: Vec<String>,
+    client_roles: HashMap<String, Vec<String>>,
+    claims: serde_json::Map<String, serde_json::Value>,
+}
+
+impl User {
+    /// The subject (`sub`): a stable, opaque user id.
+    pub fn id(&self) -> &str {
+        &self.0.id
+    }
+
+    /// `preferred_username`, or the subject id when absent.
+    pub fn username(&self) -> &str {
+        self.0.username.as_deref().unwrap_or(&self.0.id)
+    }
+
+    /// `email`, when the token carries it.
+    pub fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+
+    /// `name` (given and family name), when the token carries it.
+    pub fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    /// Realm roles (`realm_access.roles`).
+    pub fn realm_roles(&self) -> &[String] {
+        &self.0.realm_roles
+    }
+
+    /// Client roles by client id (`resource_access.{client}.roles`).
+    pub fn client_roles(&self) -> &HashMap<String, Vec<String>> {
+        &self.0.client_roles
+    }
+
+    /// Whether the user holds the realm role `role`.
+    pub fn has_realm_role(&self, role: &str) -> bool {
+        self.0.realm_roles.iter().any(|held| held == role)
+    }
+
+    /// Whether the user holds `role` of client `client`.
+    pub fn has_client_role(&self, client: &str, role: &str) -> bool {
+        let roles = self.0.client_roles.get(client);
+        roles.is_some_and(|roles| roles.iter().any(|held| held == role))
+    }
+
+    /// The realm roles of `required` that the user lacks.
+    pub fn missing_realm_roles<'a>(&self, required: &'a [String]) -> Vec<&'a String> {
+        required.iter().filter(|role| !self.has_realm_role(role)).collect()
+    }
+
+    /// Every claim of the token, for what the typed accessors do not cover.
+    pub fn claims(&self) -> &serde_json::Map<String, serde_json::Value> {
+        &self.0.claims
+    }
+}
+
+#[derive(Deserialize)]
+struct RoleList {
+    #[serde(default)]
+    roles: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct KnownClaims {
+    sub: Option<String>,
+    typ: Option<String>,
+    iat: Option<serde_json::Value>,
+    preferred_username: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    realm_access: Option<RoleList>,
+    #[serde(default)]
+    resource_access: HashMap<String, RoleList>,
+}
+
+struct CachedValidation {
+    user: User,
+    kid: Option<String>,
+    expires_at: u64,
+}
+
+/// Checks tokens against the realm; shared by every worker.
+pub struct Validator {
+    settings: AuthSettings,
+    keys: Arc<KeyCache>,
+    cache: Option<quick_cache::sync::Cache<[u8; 32], Arc<CachedValidation>>>,
+    metrics: Arc<Metrics>,
+}
+
+impl Validator {
+    /// A validator for the realm in `settings`, reading keys from `keys`.
+    pub fn new(settings: AuthSettings, keys: Arc<KeyCache>, metrics: Arc<Metrics>) -> Self {
+        let size = settings.token_cache_size;
+        let cache = (size > 0).then(|| quick_cache::sync::Cache::new(size));
+        Self { settings, keys, cache, metrics }
+    }
+
+    /// The realm named in `WWW-Authenticate` challenges.
+    pub fn realm(&self) -> &str {
+        &self.settings.realm
+    }
+
+    /// The key cache behind this validator.
+    pub fn keys(&self) -> &Arc<KeyCache> {
+        &self.keys
+    }
+
+    fn reject(&self, reason: TokenRejection, kid: Option<&str>, iss: Option<&str>) -> ApiError {
+        tracing::debug!(reason = reason.reason(), ?kid, ?iss, "token rejected");
+        self.metrics.auth_outcome(reason.reason());
+        ApiError::InvalidToken { realm: self.settings.realm.clone(), reason }
+    }
+
+    /// Validates `token` and returns its user.
+    pub async fn validate(&self, token: &str) -> Result<User, ApiError> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(self.reject(TokenRejection::Malformed, None, None));
+        }
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(user) = self.cached(&digest) {
+            self.metrics.token_cache_hit();
+            self.metrics.auth_outcome("ok");
+            return Ok(user);
+        }
+
+        let validated = self.validate_uncached(token).await?;
+        if let Some(cache) = &self.cache {
+            cache.insert(digest, validated.clone());
+        }
+        self.metrics.auth_outcome("ok");
+        Ok(validated.user.clone())
+    }
+
+    fn cached(&self, digest: &[u8; 32]) -> Option<User> {
+        let cache = self.cache.as_ref()?;
+        let entry = cache.get(digest)?;
+        let fresh = now() <= entry.expires_at;
+        if fresh && self.keys.snapshot().contains(entry.kid.as_deref()) {
+            return Some(entry.user.clone());
+        }
+        cache.remove(digest);
+        None
+    }
+
+    async fn validate_uncached(&self, token: &str) -> Result<Arc<CachedValidation>, ApiError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|error| {
+            let reason = match error.kind() {
+                ErrorKind::InvalidAlgorithmName => TokenRejection::AlgorithmNotAllowed,
+                _ => TokenRejection::Malformed,
+            };
+            self.reject(reason, None, None)
+        })?;
+        let kid = header.kid.as_deref();
+        if !self.settings.algorithms.contains(&header.alg) {
+            return Err(self.reject(TokenRejection::AlgorithmNotAllowed, kid, None));
+        }
+
+        let key = self.keys.get(kid).await.map_err(|error| match error {
+            KeyLookupError::UnknownKid => self.reject(TokenRejection::UnknownKid, kid, None),
+            KeyLookupError::Unavailable(retry_after) => {
+                self.metrics.auth_outcome("keys_unavailable");
+                ApiError::KeysUnavailable { retry_after }
+            }
+        })?;
+        if !key.allows(header.alg) {
+            return Err(self.reject(TokenRejection::AlgorithmNotAllowed, kid, None));
+        }
+
+        let validation = self.validation(header.alg);
+        let data = jsonwebtoken::decode::<serde_json::Map<String, serde_json::Value>>(
+            token, &key.key, &validation,
+        )
+        .map_err(|error| self.reject(rejection_of(error.kind()), kid, None))?;
+
+        let claims = data.claims;
+        let user = self.user_from(claims).map_err(|(reason, iss)| {
+            self.reject(reason, kid, iss.as_deref())
+        })?;
+        let expires_at = user.claims().get("exp").and_then(|exp| exp.as_u64()).unwrap_or(0);
+        let kid = kid.map(str::to_owned);
+        Ok(Arc::new(CachedValidation { user, kid, expires_at }))
+    }
+
+    fn validation(&self, algorithm: Algorithm) -> Validation {
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = self.settings.leeway.as_secs();
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.set_issuer(&self.settings.issuers);
+        let mut required = vec!["exp", "iss", "sub"];
+        if self.settings.audiences.is_empty() {
+            validation.validate_aud = false;
+        } else {
+            validation.set_audience(&self.settings.audiences);
+            required.push("aud");
+        }
+        validation.set_required_spec_claims(&required);
+        validation
+    }
+
+    fn user_from(
+        &self,
+        claims: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<User, (TokenRejection, Option<String>)> {
+        let iss = claims.get("iss").and_then(|iss| iss.as_str()).map(str::to_owned);
+        let known = KnownClaims::deserialize(serde_json::Value::Object(claims.clone()))
+            .map_err(|_| (TokenRejection::MissingClaim, iss.clone()))?;
+
+        if let Some(typ) = &known.typ {
+            if !typ.eq_ignore_ascii_case("Bearer") {
+                return Err((TokenRejection::WrongTokenType, iss));
+            }
+        }
+        if let Some(iat) = &known.iat {
+            let iat = iat.as_u64().ok_or((TokenRejection::MissingClaim, iss.clone()))?;
+            if iat > now() + self.settings.leeway.as_secs() {
+                return Err((TokenRejection::NotYetValid, iss));
+            }
+        }
+        let id = known.sub.filter(|sub| !sub.is_empty());
+        let id = id.ok_or((TokenRejection::MissingClaim, iss))?;
+
+        let client_roles = known.resource_access.into_iter()
+            .map(|(client, list)| (client, list.roles))
+            .collect();
+        Ok(User(Arc::new(UserInfo {
+            id,
+            username: known.preferred_username,
+            email: known.email,
+            name: known.name,
+            realm_roles: known.realm_access.map(|list| list.roles).unwrap_or_default(),
+            client_roles,
+            claims,
+        })))
+    }
+}
+
+fn rejection_of(kind: &ErrorKind) -> TokenRejection {
+    match kind {
+        ErrorKind::ExpiredSignature => TokenRejection::Expired,
+        ErrorKind::ImmatureSignature => TokenRejection::NotYetValid,
+        ErrorKind::InvalidIssuer => TokenRejection::WrongIssuer,
+        ErrorKind::InvalidAudience => TokenRejection::WrongAudience,
+        ErrorKind::InvalidSignature => TokenRejection::BadSignature,
+        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+            TokenRejection::AlgorithmNotAllowed
+        }
+        ErrorKind::MissingRequiredClaim(_) | ErrorKind::InvalidClaimFormat(_) => {
+            TokenRejection::MissingClaim
+        }
+        _ => TokenRejection::Malformed,
+    }
+}
+
+fn now() -> u64 {
+    let elapsed = SystemTime::now().duration_since(UNIX_EPOCH);
+    elapsed.map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// The bearer token of an `Authorization` header ([RFC 6750 section 2.1]).
+///
+/// `Ok(None)` when there is no such header; an error when it is present
+/// but not `Bearer <token>`.
+///
+/// [RFC 6750 section 2.1]: https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+pub fn bearer_token(request: &HttpRequest) -> Result<Option<String>, TokenRejection> {
+    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let bearer = Bearer::parse(value).map_err(|_| TokenRejection::MalformedHeader)?;
+    let token = bearer.token().trim();
+    let is_token68 = |c: char| c.is_ascii_alphanumeric() || "-._~+/=".contains(c);
+    if token.is_empty() || !token.chars().all(is_token68) {
+        return Err(TokenRejection::MalformedHeader);
+    }
+    Ok(Some(token.to_owned()))
+}
+
+impl FromRequest for User {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some(user) = request.extensions().get::<User>() {
+            let user = user.clone();
+            return Box::pin(async move { Ok(user) });
+        }
+        let validator = request.app_data::<web::Data<Validator>>().cloned();
+        let token = bearer_token(request);
+        Box::pin(async move {
+            let Some(validator) = validator else {
+                return Err(ApiError::internal("the Validator is not registered as app data"));
+            };
+            let realm = validator.realm().to_owned();
+            match token {
+                Ok(Some(token)) => validator.validate(&token).await,
+                Ok(None) => Err(ApiError::MissingCredentials { realm }),
+                Err(reason) => Err(validator.reject(reason, None, None)),
+            }
+        })
+    }
+}

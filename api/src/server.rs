@@ -1,0 +1,417 @@
+//! Binding a spec's operations to handlers and serving them.
+//!
+//! An app lists its handlers by `operationId` in [`Operations`] and hands
+//! them, with its OpenAPI document, to [`Application::build`]. Start-up
+//! fails with one [`SpecError`] listing every operation without a handler,
+//! every handler without an operation, and every unsupported scheme.
+//!
+//! Each operation is served at `{servers[0].url}{path}` for its method
+//! only, behind a gate that enforces the operation's `security` before the
+//! handler or any body extractor runs. Next to the operations the app
+//! serves its document (`{base}/openapi.json`, `{base}/openapi.yaml`), an
+//! interactive docs page (`{base}/ui/`, from vendored assets), liveness and
+//! readiness (`/health/live`, `/health/ready`) and `/metrics`.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::middleware::{from_fn, Next};
+use actix_web::web::{self, ServiceConfig};
+use actix_web::{
+    Error, FromRequest, Handler, HttpMessage, HttpRequest, HttpResponse, HttpServer, Responder,
+    ResponseError, Route,
+};
+use tracing::Instrument;
+
+use crate::auth::{bearer_token, User, Validator};
+use crate::error::{ApiError, TokenRejection};
+use crate::keys::KeyCache;
+use crate::metrics::Metrics;
+use crate::settings::Settings;
+use crate::spec::{ApiSpec, Credential, Operation, Security, SpecError};
+
+type RouteFactory = Arc<dyn Fn() -> Route + Send + Sync>;
+type Configure = Arc<dyn Fn(&mut ServiceConfig) + Send + Sync>;
+
+/// Handlers by `operationId`.
+#[derive(Default, Clone)]
+pub struct Operations {
+    handlers: BTreeMap<String, RouteFactory>,
+    duplicates: Vec<String>,
+}
+
+impl Operations {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Binds `handler` to the operation `operation_id` of the spec.
+    pub fn bind<F, Args>(mut self, operation_id: &str, handler: F) -> Self
+    where
+        F: Handler<Args> + Clone + Send + Sync,
+        Args: FromRequest + 'static,
+        F::Output: Responder + 'static,
+    {
+        let factory: RouteFactory = Arc::new(move || web::route().to(handler.clone()));
+        if self.handlers.insert(operation_id.to_owned(), factory).is_some() {
+            self.duplicates.push(operation_id.to_owned());
+        }
+        self
+    }
+
+    /// Checks these handlers against `spec`: every operation has exactly
+    /// one handler and every handler has an operation.
+    pub fn check(&self, spec: &ApiSpec) -> Result<(), SpecError> {
+        let mut problems: Vec<String> = self.duplicates.iter()
+            .map(|id| format!("operationId `{id}` is bound to two handlers"))
+            .collect();
+        for operation in &spec.operations {
+            if !self.handlers.contains_key(&operation.id) {
+                let place = format!("{} {}", operation.method, operation.path);
+                problems.push(format!("operationId `{}` ({place}) has no handler", operation.id));
+            }
+        }
+        for id in self.handlers.keys() {
+            if spec.operation(id).is_none() {
+                problems.push(format!("handler for `{id}` matches no operation in the spec"));
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(SpecError { problems }) }
+    }
+}
+
+/// Why an app could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The spec is invalid or disagrees with the handlers.
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    /// The listening socket could not be bound.
+    #[error("cannot listen on {address}")]
+    Bind {
+        /// The address asked for.
+        address: std::net::SocketAddr,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The HTTP client for the identity provider could not be built.
+    #[error("cannot build the HTTP client for the identity provider")]
+    HttpClient(#[from] reqwest::Error),
+}
+
+/// A bound, not yet running app.
+pub struct Application {
+    server: Server,
+    port: u16,
+    validator: web::Data<Validator>,
+}
+
+impl Application {
+    /// Checks the spec against the handlers, binds the listener and prepares
+    /// the server. Key fetching starts in the background; nothing here
+    /// waits on the identity provider.
+    ///
+    /// `configure` adds the app's own data (services, stores) to every
+    /// worker.
+    pub fn build(
+        spec_text: &str,
+        operations: Operations,
+        settings: &Settings,
+        configure: impl Fn(&mut ServiceConfig) + Send + Sync + 'static,
+    ) -> Result<Self, StartupError> {
+        let spec = Arc::new(ApiSpec::parse(spec_text)?);
+        operations.check(&spec)?;
+
+        let metrics = Arc::new(Metrics::default());
+        let keys = Arc::new(KeyCache::new(&settings.auth, metrics.clone())?);
+        let validator = Validator::new(settings.auth.clone(), keys.clone(), metrics.clone());
+        let validator = web::Data::new(validator);
+        let listener = TcpListener::bind(settings.bind_addr)
+            .map_err(|source| StartupError::Bind { address: settings.bind_addr, source })?;
+        let port = listener.local_addr().map_err(|source| {
+            StartupError::Bind { address: settings.bind_addr, source }
+        })?.port();
+
+        let state = AppState {
+            spec: spec.clone(),
+            operations: Arc::new(operations),
+            validator: validator.clone(),
+            metrics: web::Data::from(metrics),
+            configure: Arc::new(configure),
+        };
+        let server = HttpServer::new(move || {
+            actix_web::App::new()
+                .wrap(from_fn(request_span))
+                .configure(|config| state.configure_app(config))
+        })
+        .listen(listener)
+        .map_err(|source| StartupError::Bind { address: settings.bind_addr, source })?
+        .shutdown_timeout(5)
+        .run();
+
+        tokio::spawn(keys.run_scheduled_refresh());
+        let count = spec.operations.len();
+        tracing::info!(operations = count, base = %spec.base_path, port, "spec loaded, listening");
+        Ok(Self { server, port, validator })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The key cache, for tests and diagnostics.
+    pub fn keys(&self) -> Arc<KeyCache> {
+        self.validator.keys().clone()
+    }
+
+    /// Serves until the server is stopped or gets SIGINT/SIGTERM.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    spec: Arc<ApiSpec>,
+    operations: Arc<Operations>,
+    validator: web::Data<Validator>,
+    metrics: web::Data<Metrics>,
+    configure: Configure,
+}
+
+impl AppState {
+    fn configure_app(&self, config: &mut ServiceConfig) {
+        config
+            .app_data(self.validator.clone())
+            .app_data(self.metrics.clone())
+            .app_data(crate::extract::json_config())
+            .app_data(crate::extract::path_config())
+            .app_data(crate::extract::query_config());
+        (self.configure)(config);
+
+        let base = self.spec.base_path.clone();
+        let mut by_path: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+        for operation in &self.spec.operations {
+            by_path.entry(operation.path.as_str()).or_default().push(operation);
+        }
+        for (path, operations) in by_path {
+            let mut resource = web::resource(format!("{base}{path}"));
+            for operation in operations {
+                resource = resource.route(self.route_for(operation));
+            }
+            config.service(resource.default_service(web::to(method_not_allowed)));
+        }
+
+        let spec = self.spec.clone();
+        let json = serde_json::to_string_pretty(&spec.document).unwrap_or_default();
+        let yaml = spec.yaml.clone();
+        config
+            .route(&format!("{base}/openapi.json"), web::get().to(move || {
+                let json = json.clone();
+                async move { HttpResponse::Ok().content_type("application/json").body(json) }
+            }))
+            .route(&format!("{base}/openapi.yaml"), web::get().to(move || {
+                let yaml = yaml.clone();
+                async move { HttpResponse::Ok().content_type("application/yaml").body(yaml) }
+            }))
+            .configure(|config| crate::docs::configure(config, &base))
+            .route("/health/live", web::get().to(live))
+            .route("/health/ready", web::get().to(ready))
+            .route("/metrics", web::get().to(metrics))
+            .default_service(web::to(not_found));
+    }
+
+    fn route_for(&self, operation: &Operation) -> Route {
+        let factory = &self.operations.handlers[&operation.id];
+        let gate = Arc::new(Gate {
+            operation_id: operation.id.clone(),
+            security: operation.security.clone(),
+        });
+        factory().method(operation.method.clone()).wrap(from_fn(
+            move |request: ServiceRequest, next: Next<BoxBody>| {
+                let gate = gate.clone();
+                async move { gate.run(request, next).await }
+            },
+        ))
+    }
+}
+
+/// Enforces one operation's security, then counts its outcome.
+struct Gate {
+    operation_id: String,
+    security: Security,
+}
+
+impl Gate {
+    async fn run(
+        &self,
+        request: ServiceRequest,
+        next: Next<BoxBody>,
+    ) -> Result<ServiceResponse<BoxBody>, Error> {
+        tracing::Span::current().record("operation_id", self.operation_id.as_str());
+        let metrics = request.app_data::<web::Data<Metrics>>().cloned();
+
+        let response = match self.authorize(request.request()).await {
+            Ok(user) => {
+                if let Some(user) = user {
+                    request.extensions_mut().insert(user);
+                }
+                next.call(request).await?
+            }
+            Err(error) => request.error_response(error),
+        };
+
+        if let Some(metrics) = metrics {
+            metrics.request(&self.operation_id, response.status().as_u16());
+        }
+        Ok(response)
+    }
+
+    /// The user of the first alternative that passes, `None` for a public
+    /// operation called without credentials, or the most telling failure.
+    async fn authorize(&self, request: &HttpRequest) -> Result<Option<User>, ApiError> {
+        if self.security.alternatives.is_empty() {
+            return Ok(None);
+        }
+        let validator = request.app_data::<web::Data<Validator>>()
+            .ok_or_else(|| ApiError::internal("the Validator is not registered"))?;
+
+        let mut failure: Option<ApiError> = None;
+        for alternative in &self.security.alternatives {
+            match check_alternative(alternative, request, validator).await {
+                Ok(user) => return Ok(user),
+                Err(error) => {
+                    if failure.as_ref().is_none_or(|seen| rank(&error) > rank(seen)) {
+                        failure = Some(error);
+                    }
+                }
+            }
+        }
+        let realm = validator.realm().to_owned();
+        Err(failure.unwrap_or(ApiError::MissingCredentials { realm }))
+    }
+}
+
+async fn check_alternative(
+    schemes: &[crate::spec::SchemeUse],
+    request: &HttpRequest,
+    validator: &Validator,
+) -> Result<Option<User>, ApiError> {
+    let realm = || validator.realm().to_owned();
+    let mut user = None;
+    for scheme in schemes {
+        let token = match &scheme.credential {
+            Credential::Bearer => bearer_token(request)
+                .map_err(|reason| ApiError::InvalidToken { realm: realm(), reason })?,
+            Credential::Cookie(name) => cookie_token(request, name),
+        };
+        let token = token.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
+        let checked = validator.validate(&token).await?;
+
+        let missing = checked.missing_realm_roles(&scheme.roles);
+        if !missing.is_empty() {
+            tracing::debug!(subject = checked.id(), ?missing, "required role missing");
+            let roles = scheme.roles.clone();
+            return Err(ApiError::InsufficientRole { realm: realm(), roles });
+        }
+        user = Some(checked);
+    }
+    Ok(user)
+}
+
+/// The token in cookie `name`, unless the request is a cross-site write:
+/// a browser sends cookies with those, so accepting them would allow
+/// cross-site request forgery. Such a request is treated as carrying no
+/// cookie credential.
+fn cookie_token(request: &HttpRequest, name: &str) -> Option<String> {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross_site = matches!(site, Some(site) if site != "same-origin" && site != "none");
+    if !safe && cross_site {
+        tracing::debug!("cookie credential ignored on a cross-site write");
+        return None;
+    }
+    let value = request.cookie(name)?.value().trim().to_owned();
+    (!value.is_empty()).then_some(value)
+}
+
+/// Which failure to report when every alternative fails: the one that says
+/// most about what the caller should do.
+fn rank(error: &ApiError) -> u8 {
+    match error {
+        ApiError::MissingCredentials { .. } => 0,
+        ApiError::InvalidToken { reason: TokenRejection::MalformedHeader, .. } => 1,
+        ApiError::InvalidToken { .. } => 2,
+        ApiError::InsufficientRole { .. } => 3,
+        _ => 4,
+    }
+}
+
+/// One span per request, ending with one completion event.
+async fn request_span(
+    request: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let span = tracing::info_span!(
+        "request",
+        request_id = %uuid::Uuid::new_v4(),
+        method = %request.method(),
+        path = %request.path(),
+        operation_id = tracing::field::Empty,
+    );
+    let started = Instant::now();
+    let result = next.call(request).instrument(span.clone()).await;
+
+    let latency_us = started.elapsed().as_micros() as u64;
+    let status = match &result {
+        Ok(response) => response.status().as_u16(),
+        Err(error) => error.as_response_error().status_code().as_u16(),
+    };
+    span.in_scope(|| tracing::info!(status, latency_us, "request completed"));
+    result
+}
+
+async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({"status": "UP"}))
+}
+
+/// Ready once the realm's keys are loaded: before that no token can be
+/// checked.
+async fn ready(validator: web::Data<Validator>) -> HttpResponse {
+    let keys = validator.keys().snapshot().len();
+    let body = serde_json::json!({"status": if keys > 0 { "UP" } else { "DOWN" }, "keys": keys});
+    let mut response = if keys > 0 {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    if keys == 0 {
+        // A readiness probe may itself be what starts the first fetch.
+        let keys = validator.keys().clone();
+        actix_web::rt::spawn(async move { keys.refresh("readiness").await });
+    }
+    response.json(body)
+}
+
+async fn metrics(metrics: web::Data<Metrics>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(metrics.render())
+}
+
+async fn not_found(request: HttpRequest) -> HttpResponse {
+    let detail = format!("No operation at {}.", request.path());
+    ApiError::NotFound { detail }.error_response()
+}
+
+async fn method_not_allowed() -> HttpResponse {
+    ApiError::MethodNotAllowed.error_response()
+}

@@ -1,0 +1,3 @@
+//! Thin handlers, one file per spec tag, named after their operationIds.
+
+pub mod samples;

@@ -1,0 +1,2 @@
+//! Placeholder until the suite runner lands.
+fn main() {}
