@@ -25,6 +25,9 @@ pub enum AccountsError {
     /// No route matches the path.
     #[error("no such resource")]
     ResourceNotFound,
+    /// The path exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// A required parameter is missing or a parameter is repeated.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -79,7 +82,14 @@ pub enum AccountsError {
     /// The session of the refresh token has ended.
     #[error("session not active")]
     SessionNotActive,
-    /// The userinfo request was refused (RFC 6750).
+    /// The userinfo request carried no bearer token (RFC 6750 §3.1: a
+    /// challenge without an error code).
+    #[error("no bearer token")]
+    BearerMissing {
+        /// Realm named in the challenge.
+        realm: String,
+    },
+    /// The userinfo request's token was refused (RFC 6750 §3.1).
     #[error("bearer token refused: {description}")]
     Bearer {
         /// Realm named in the challenge.
@@ -143,33 +153,24 @@ impl AccountsError {
                 "Unable to find matching target resource method",
                 None,
             ),
+            Self::MethodNotAllowed => (S::METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed", None),
             Self::InvalidRequest(why) => (S::BAD_REQUEST, "invalid_request", text(why)),
             Self::BodyTooLarge => (
                 S::PAYLOAD_TOO_LARGE,
-                "invalid_request",
-                text("Request body too large"),
+                "HTTP 413 Request Entity Too Large",
+                None,
             ),
             Self::UnsupportedGrantType => (
                 S::BAD_REQUEST,
                 "unsupported_grant_type",
                 text("Unsupported grant_type"),
             ),
-            Self::MissingClientId => (
-                S::BAD_REQUEST,
-                "invalid_client",
-                text("Missing client_id parameter"),
-            ),
-            Self::InvalidClient => (
+            Self::MissingClientId | Self::InvalidClient => (
                 S::UNAUTHORIZED,
                 "invalid_client",
                 text("Invalid client or Invalid client credentials"),
             ),
-            Self::MissingClientSecret => (
-                S::UNAUTHORIZED,
-                "unauthorized_client",
-                text("Client secret not provided in request"),
-            ),
-            Self::InvalidClientCredentials => (
+            Self::MissingClientSecret | Self::InvalidClientCredentials => (
                 S::UNAUTHORIZED,
                 "unauthorized_client",
                 text("Invalid client or Invalid client credentials"),
@@ -195,13 +196,11 @@ impl AccountsError {
                 text("Client not enabled to retrieve service account"),
             ),
             Self::InvalidUserCredentials => (
-                S::UNAUTHORIZED,
+                S::BAD_REQUEST,
                 "invalid_grant",
                 text("Invalid user credentials"),
             ),
-            Self::AccountDisabled => {
-                (S::BAD_REQUEST, "invalid_grant", text("Account disabled"))
-            }
+            Self::AccountDisabled => (S::BAD_REQUEST, "invalid_grant", text("Account disabled")),
             Self::AccountNotFullySetUp => (
                 S::BAD_REQUEST,
                 "invalid_grant",
@@ -222,12 +221,11 @@ impl AccountsError {
                 "invalid_grant",
                 text("Invalid refresh token. Token client and authorized client don't match"),
             ),
-            Self::SessionNotActive => {
-                (S::BAD_REQUEST, "invalid_grant", text("Session not active"))
-            }
-            Self::Bearer { code, description, .. } => {
-                (code.status(), code.as_str(), Some(description.clone()))
-            }
+            Self::SessionNotActive => (S::BAD_REQUEST, "invalid_grant", text("Session not active")),
+            Self::BearerMissing { .. } => (S::UNAUTHORIZED, "invalid_request", None),
+            Self::Bearer {
+                code, description, ..
+            } => (code.status(), code.as_str(), Some(description.clone())),
             Self::Internal(_) => (
                 S::INTERNAL_SERVER_ERROR,
                 "unknown_error",
@@ -255,34 +253,50 @@ impl ResponseError for AccountsError {
         response
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::PRAGMA, "no-cache"));
-        if let Self::Bearer { realm, code, description } = self {
-            let challenge = bearer_challenge(realm, *code, description);
-            response.insert_header((header::WWW_AUTHENTICATE, challenge));
+
+        // Keycloak's userinfo puts the error in the challenge only and
+        // sends an empty body.
+        let challenge = match self {
+            Self::BearerMissing { realm } => Some(bearer_challenge(realm, None)),
+            Self::Bearer {
+                realm,
+                code,
+                description,
+            } => Some(bearer_challenge(realm, Some((*code, description)))),
+            _ => None,
+        };
+        if let Some(challenge) = challenge {
+            return response
+                .insert_header((header::WWW_AUTHENTICATE, challenge))
+                .content_type("text/plain;charset=utf-8")
+                .finish();
         }
-        let body = OAuthErrorBody { error, error_description: description.as_deref() };
+        let body = OAuthErrorBody {
+            error,
+            error_description: description.as_deref(),
+        };
         response.json(body)
     }
 }
 
-/// Builds an RFC 6750 §3 challenge. Quotes and backslashes cannot
-/// appear inside a quoted-string here, so they are dropped.
-pub fn bearer_challenge(
-    realm: &str,
-    code: BearerErrorCode,
-    description: &str,
-) -> HeaderValue {
+/// Builds an RFC 6750 §3 challenge, with an error code and description
+/// when a token was presented. Quotes, backslashes and non-printable
+/// characters cannot appear in a quoted-string here, so they are dropped.
+pub fn bearer_challenge(realm: &str, error: Option<(BearerErrorCode, &str)>) -> HeaderValue {
     let clean = |value: &str| -> String {
         value
             .chars()
             .filter(|c| *c != '"' && *c != '\\' && (' '..='~').contains(c))
             .collect()
     };
-    let value = format!(
-        r#"Bearer realm="{}", error="{}", error_description="{}""#,
-        clean(realm),
-        code.as_str(),
-        clean(description),
-    );
+    let mut value = format!(r#"Bearer realm="{}""#, clean(realm));
+    if let Some((code, description)) = error {
+        value.push_str(&format!(
+            r#", error="{}", error_description="{}""#,
+            code.as_str(),
+            clean(description),
+        ));
+    }
     HeaderValue::from_str(&value).expect("printable ASCII is a valid header")
 }
 
@@ -332,11 +346,17 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_token_gets_a_challenge_without_error_code() {
+        let value = bearer_challenge("samples", None);
+
+        assert_eq!(value.to_str().unwrap(), r#"Bearer realm="samples""#);
+    }
+
+    #[test]
     fn challenges_drop_quotes_from_descriptions() {
         let value = bearer_challenge(
             "samples",
-            BearerErrorCode::InvalidToken,
-            r#"bad "token""#,
+            Some((BearerErrorCode::InvalidToken, r#"bad "token""#)),
         );
 
         assert_eq!(

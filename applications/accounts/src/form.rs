@@ -41,15 +41,17 @@ impl Form {
     /// The value of a required parameter, or Keycloak's
     /// `Missing parameter: {name}` error.
     pub fn require(&self, name: &str) -> Result<&str, AccountsError> {
-        self.get(name).ok_or_else(|| {
-            AccountsError::InvalidRequest(format!("Missing parameter: {name}"))
-        })
+        self.get(name)
+            .ok_or_else(|| AccountsError::InvalidRequest(format!("Missing parameter: {name}")))
     }
 
     /// Refuses the form when any parameter appears more than once.
     pub fn reject_duplicates(&self) -> Result<(), AccountsError> {
         for (index, (name, _)) in self.pairs.iter().enumerate() {
-            if self.pairs[..index].iter().any(|(earlier, _)| earlier == name) {
+            if self.pairs[..index]
+                .iter()
+                .any(|(earlier, _)| earlier == name)
+            {
                 let message = "duplicated parameter".to_owned();
                 tracing::debug!(parameter = %name, "duplicated form parameter");
                 return Err(AccountsError::InvalidRequest(message));
@@ -114,6 +116,9 @@ mod tests {
     fn a_missing_parameter_names_it() {
         let error = Form::default().require("username").unwrap_err();
 
-        assert_eq!(error.to_string(), "invalid request: Missing parameter: username");
+        assert_eq!(
+            error.to_string(),
+            "invalid request: Missing parameter: username"
+        );
     }
 }

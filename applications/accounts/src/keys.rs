@@ -81,7 +81,10 @@ pub enum KeyError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> KeyError + '_ {
-    move |source| KeyError::Io { path: path.to_owned(), source }
+    move |source| KeyError::Io {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// The key file's contents.
@@ -134,8 +137,7 @@ impl SigningKey {
         let encoding = EncodingKey::from_rsa_pem(stored.private_key_pem.as_bytes())
             .map_err(|error| format!("key {}: {error}", stored.kid))?;
         let modulus = URL_SAFE_NO_PAD.encode(public.modulus().big_endian_without_leading_zero());
-        let exponent =
-            URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero());
+        let exponent = URL_SAFE_NO_PAD.encode(public.exponent().big_endian_without_leading_zero());
         let decoding = DecodingKey::from_rsa_components(&modulus, &exponent)
             .map_err(|error| format!("key {}: {error}", stored.kid))?;
         Ok(Self {
@@ -293,15 +295,26 @@ impl KeyStore {
         warn_if_readable_by_others(&path);
 
         let (keys, stamp) = load(&path, grace)?;
-        let loaded = Loaded { keys: Arc::new(keys), stamp, checked_at: Instant::now() };
-        Ok(Self { path, grace, loaded: Mutex::new(loaded) })
+        let loaded = Loaded {
+            keys: Arc::new(keys),
+            stamp,
+            checked_at: Instant::now(),
+        };
+        Ok(Self {
+            path,
+            grace,
+            loaded: Mutex::new(loaded),
+        })
     }
 
     /// The current key set. Looks at the key file at most once a second
     /// and reloads it when it changed; if the new file cannot be read,
     /// keeps serving the previous keys and logs a warning.
     pub fn current(&self) -> Arc<KeySet> {
-        let mut loaded = self.loaded.lock().unwrap_or_else(|poison| poison.into_inner());
+        let mut loaded = self
+            .loaded
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner());
         if loaded.checked_at.elapsed() < RELOAD_CHECK_INTERVAL {
             return loaded.keys.clone();
         }
@@ -340,7 +353,11 @@ pub fn rotate_key(data_dir: &Path) -> anyhow::Result<String> {
 
     let mut file = read_key_file(&path)?;
     let now = epoch_seconds();
-    for key in file.signing.iter_mut().filter(|key| key.retired_at.is_none()) {
+    for key in file
+        .signing
+        .iter_mut()
+        .filter(|key| key.retired_at.is_none())
+    {
         key.retired_at = Some(now);
     }
     let new_key = new_signing_key()?;
@@ -374,8 +391,10 @@ fn prune_retired(keys: &mut Vec<StoredSigningKey>) {
 fn load(path: &Path, grace: Duration) -> Result<(KeySet, FileStamp), KeyError> {
     let stamp = FileStamp::of(path).map_err(io_error(path))?;
     let file = read_key_file(path)?;
-    let keys = KeySet::from_file(&file, grace)
-        .map_err(|reason| KeyError::Corrupt { path: path.to_owned(), reason })?;
+    let keys = KeySet::from_file(&file, grace).map_err(|reason| KeyError::Corrupt {
+        path: path.to_owned(),
+        reason,
+    })?;
     Ok((keys, stamp))
 }
 
@@ -389,12 +408,17 @@ fn read_key_file(path: &Path) -> Result<KeyFile, KeyError> {
 
 fn new_key_file() -> Result<KeyFile, KeyError> {
     let mut secret = [0u8; HMAC_SECRET_LEN];
-    SystemRandom::new().fill(&mut secret).map_err(|_| KeyError::Generation)?;
+    SystemRandom::new()
+        .fill(&mut secret)
+        .map_err(|_| KeyError::Generation)?;
     let hmac = StoredHmacKey {
         kid: uuid::Uuid::new_v4().to_string(),
         secret: STANDARD.encode(secret),
     };
-    Ok(KeyFile { signing: vec![new_signing_key()?], hmac })
+    Ok(KeyFile {
+        signing: vec![new_signing_key()?],
+        hmac,
+    })
 }
 
 fn new_signing_key() -> Result<StoredSigningKey, KeyError> {
@@ -436,7 +460,9 @@ fn pem_to_der(pem: &str) -> Result<Vec<u8>, String> {
         .lines()
         .filter(|line| !line.starts_with("-----"))
         .collect();
-    STANDARD.decode(body.trim()).map_err(|_| "a private key is not PEM".to_owned())
+    STANDARD
+        .decode(body.trim())
+        .map_err(|_| "a private key is not PEM".to_owned())
 }
 
 fn ensure_data_dir(data_dir: &Path) -> Result<(), KeyError> {

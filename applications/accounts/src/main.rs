@@ -37,7 +37,10 @@ async fn main() -> anyhow::Result<()> {
         println!("new active key: {kid}");
         return Ok(());
     }
-    Application::build(settings).await?.run_until_stopped().await?;
+    Application::build(settings)
+        .await?
+        .run_until_stopped()
+        .await?;
     Ok(())
 }
 
@@ -52,13 +55,15 @@ fn apply_arguments(mut settings: Settings, arguments: &[String]) -> anyhow::Resu
             "--realm-file" => settings.realm_file = Some(PathBuf::from(value)),
             "--data-dir" => settings.data_dir = PathBuf::from(value),
             "--bind" => {
-                settings.bind_addr =
-                    value.parse().with_context(|| format!("--bind is not host:port: {value}"))?;
+                settings.bind_addr = value
+                    .parse()
+                    .with_context(|| format!("--bind is not host:port: {value}"))?;
             }
             "--public-url" => settings.public_url = Some(value.clone()),
             "--key-grace-secs" => {
-                let seconds: u64 =
-                    value.parse().with_context(|| format!("--key-grace-secs: {value}"))?;
+                let seconds: u64 = value
+                    .parse()
+                    .with_context(|| format!("--key-grace-secs: {value}"))?;
                 settings.key_grace = std::time::Duration::from_secs(seconds);
             }
             other => bail!("unknown option {other}\n\n{USAGE}"),

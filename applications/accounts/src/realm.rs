@@ -10,9 +10,11 @@
 //! Limitation: only plain-text password credentials (`value`) are read;
 //! hashed credentials from a full export (`secretData`) would need
 //! Keycloak's PBKDF2 and Argon2 verifiers. `${VAR}` placeholders are not
-//! resolved and client scopes in the file are ignored (the default scopes
-//! of a new realm apply); supporting them would mean parsing
-//! `clientScopes` and their protocol mappers.
+//! resolved. A client's `defaultClientScopes` and `optionalClientScopes`
+//! are honoured for the built-in scopes only: the realm's `clientScopes`
+//! definitions and their protocol mappers are not read, so a custom scope
+//! is listed in `scope` but adds no claims; parsing `clientScopes` would
+//! lift this.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -31,6 +33,19 @@ const USER_ID_NAMESPACE: Uuid = Uuid::from_u128(0x6d1b_4a0e_9c3f_5b2a_8e47_0f19_
 const DEFAULT_ACCESS_TOKEN_LIFESPAN: u64 = 300;
 const DEFAULT_SSO_SESSION_IDLE: u64 = 1800;
 const DEFAULT_SSO_SESSION_MAX: u64 = 36000;
+
+/// Default client scopes of a client in a new Keycloak realm.
+const DEFAULT_CLIENT_SCOPES: [&str; 6] =
+    ["web-origins", "acr", "profile", "roles", "basic", "email"];
+
+/// Optional client scopes of a client in a new Keycloak realm.
+const OPTIONAL_CLIENT_SCOPES: [&str; 5] = [
+    "address",
+    "phone",
+    "offline_access",
+    "microprofile-jwt",
+    "organization",
+];
 
 /// The built-in client that holds the account-console roles.
 pub const ACCOUNT_CLIENT: &str = "account";
@@ -96,6 +111,10 @@ pub struct Client {
     pub access_token_audiences: Vec<String>,
     /// Audiences added by `oidc-audience-mapper`s to ID tokens.
     pub id_token_audiences: Vec<String>,
+    /// Client scopes always applied (`defaultClientScopes`).
+    pub default_scopes: Vec<String>,
+    /// Client scopes applied when requested (`optionalClientScopes`).
+    pub optional_scopes: Vec<String>,
 }
 
 /// A user of the realm.
@@ -174,16 +193,16 @@ impl Realm {
 
     /// Reads a realm export from a file.
     pub fn from_file(path: &Path) -> Result<Self, RealmError> {
-        let text = std::fs::read_to_string(path).map_err(|source| {
-            RealmError::Unreadable { path: path.display().to_string(), source }
+        let text = std::fs::read_to_string(path).map_err(|source| RealmError::Unreadable {
+            path: path.display().to_string(),
+            source,
         })?;
         Self::from_json(&text)
     }
 
     /// Parses a realm export.
     pub fn from_json(text: &str) -> Result<Self, RealmError> {
-        let export: RealmExport =
-            serde_json::from_str(text).map_err(RealmError::Malformed)?;
+        let export: RealmExport = serde_json::from_str(text).map_err(RealmError::Malformed)?;
         if export.realm.trim().is_empty() {
             return Err(RealmError::Invalid("the realm has no name".into()));
         }
@@ -221,8 +240,7 @@ impl Realm {
         self.users.iter().find(|user| {
             user.service_account_client_id.is_none()
                 && (user.username.to_lowercase() == wanted
-                    || user.email.as_deref().map(str::to_lowercase)
-                        == Some(wanted.clone()))
+                    || user.email.as_deref().map(str::to_lowercase) == Some(wanted.clone()))
         })
     }
 
@@ -233,9 +251,9 @@ impl Realm {
 
     /// The service-account user of a client.
     pub fn service_account(&self, client_id: &str) -> Option<&User> {
-        self.users.iter().find(|user| {
-            user.service_account_client_id.as_deref() == Some(client_id)
-        })
+        self.users
+            .iter()
+            .find(|user| user.service_account_client_id.as_deref() == Some(client_id))
     }
 
     /// All users, for listing in logs and docs.
@@ -256,9 +274,7 @@ pub fn derived_user_id(realm: &str, username: &str) -> String {
     Uuid::new_v5(&USER_ID_NAMESPACE, name.as_bytes()).to_string()
 }
 
-fn compile_clients(
-    exports: &[ClientExport],
-) -> Result<BTreeMap<String, Client>, RealmError> {
+fn compile_clients(exports: &[ClientExport]) -> Result<BTreeMap<String, Client>, RealmError> {
     let mut clients = BTreeMap::new();
     for export in exports {
         let client = export.compile();
@@ -278,9 +294,9 @@ fn compile_users(
     let mut users: Vec<User> = Vec::new();
     for user in &export.users {
         let compiled = user.compile(&export.realm, roles);
-        let duplicate = users.iter().any(|existing| {
-            existing.username.eq_ignore_ascii_case(&compiled.username)
-        });
+        let duplicate = users
+            .iter()
+            .any(|existing| existing.username.eq_ignore_ascii_case(&compiled.username));
         if duplicate {
             let message = format!("user {:?} is listed twice", user.username);
             return Err(RealmError::Invalid(message));
@@ -291,9 +307,9 @@ fn compile_users(
     // Keycloak creates a service-account user for every client that has
     // service accounts enabled; the export may leave it out.
     for client in clients.values().filter(|client| client.service_accounts) {
-        let linked = users.iter().any(|user| {
-            user.service_account_client_id.as_deref() == Some(&client.client_id)
-        });
+        let linked = users
+            .iter()
+            .any(|user| user.service_account_client_id.as_deref() == Some(&client.client_id));
         if !linked {
             users.push(synthetic_service_account(&export.realm, client, roles));
         }
@@ -301,11 +317,7 @@ fn compile_users(
     Ok(users)
 }
 
-fn synthetic_service_account(
-    realm: &str,
-    client: &Client,
-    roles: &RoleCatalog,
-) -> User {
+fn synthetic_service_account(realm: &str, client: &Client, roles: &RoleCatalog) -> User {
     let username = format!("service-account-{}", client.client_id);
     let default_role = format!("default-roles-{realm}");
     User {
@@ -403,7 +415,10 @@ impl RoleCatalog {
             (ACCOUNT_CLIENT.to_owned(), "manage-account".to_owned()),
             manage_account,
         );
-        Self { realm: realm_roles, client: client_roles }
+        Self {
+            realm: realm_roles,
+            client: client_roles,
+        }
     }
 
     /// Expands directly assigned roles through composites. Each role is
@@ -504,6 +519,8 @@ struct ClientExport {
     web_origins: Vec<String>,
     #[serde(default)]
     protocol_mappers: Vec<MapperExport>,
+    default_client_scopes: Option<Vec<String>>,
+    optional_client_scopes: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -553,7 +570,27 @@ impl ClientExport {
             web_origins: self.resolve_web_origins(),
             access_token_audiences: audiences("access.token.claim", true),
             id_token_audiences: audiences("id.token.claim", false),
+            default_scopes: self.default_scopes(),
+            optional_scopes: self
+                .optional_client_scopes
+                .clone()
+                .unwrap_or_else(|| OPTIONAL_CLIENT_SCOPES.map(str::to_owned).to_vec()),
         }
+    }
+
+    /// The file's `defaultClientScopes`, or those of a new realm. Without
+    /// the list, a service-account client also gets `service_account`
+    /// (which Keycloak's admin console attaches when service accounts are
+    /// switched on, but its import does not).
+    fn default_scopes(&self) -> Vec<String> {
+        if let Some(scopes) = &self.default_client_scopes {
+            return scopes.clone();
+        }
+        let mut scopes = DEFAULT_CLIENT_SCOPES.map(str::to_owned).to_vec();
+        if self.service_accounts_enabled {
+            scopes.push("service_account".to_owned());
+        }
+        scopes
     }
 
     /// Resolves `+` in `webOrigins` to the origins of the redirect URIs,
@@ -581,8 +618,7 @@ fn origin_of(uri: &str) -> Option<String> {
     let rest = &uri[scheme_end..];
     let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let host = &rest[..host_end];
-    (!host.is_empty() && !host.contains('*'))
-        .then(|| format!("{}{host}", &uri[..scheme_end]))
+    (!host.is_empty() && !host.contains('*')).then(|| format!("{}{host}", &uri[..scheme_end]))
 }
 
 fn yes() -> bool {

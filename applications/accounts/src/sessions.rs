@@ -52,7 +52,9 @@ impl SessionLimits {
 
     fn is_alive(&self, session: &Session, now: u64) -> bool {
         let idle_end = session.last_refresh.saturating_add(self.idle);
-        let max_end = self.max.map_or(u64::MAX, |max| session.started_at.saturating_add(max));
+        let max_end = self
+            .max
+            .map_or(u64::MAX, |max| session.started_at.saturating_add(max));
         now < idle_end && now < max_end
     }
 }
@@ -98,7 +100,9 @@ impl Sessions {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        self.by_id.lock().unwrap_or_else(|poison| poison.into_inner())
+        self.by_id
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
     }
 }
 
@@ -106,7 +110,10 @@ impl Sessions {
 mod tests {
     use super::*;
 
-    const LIMITS: SessionLimits = SessionLimits { idle: 10, max: Some(100) };
+    const LIMITS: SessionLimits = SessionLimits {
+        idle: 10,
+        max: Some(100),
+    };
 
     fn session(started_at: u64) -> Session {
         Session {

@@ -62,15 +62,13 @@ impl Settings {
     }
 
     /// Same as [`Settings::from_env`], reading variables through `lookup`.
-    pub fn from_lookup(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> anyhow::Result<Self> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         let mut settings = Self::default();
 
         if let Some(value) = lookup("ACCOUNTS_BIND_ADDR") {
-            settings.bind_addr = value.parse().with_context(|| {
-                format!("ACCOUNTS_BIND_ADDR is not host:port: {value:?}")
-            })?;
+            settings.bind_addr = value
+                .parse()
+                .with_context(|| format!("ACCOUNTS_BIND_ADDR is not host:port: {value:?}"))?;
         }
         if let Some(value) = lookup("ACCOUNTS_PUBLIC_URL") {
             settings.public_url = Some(parse_public_url(&value)?);
@@ -82,9 +80,9 @@ impl Settings {
             settings.data_dir = PathBuf::from(value);
         }
         if let Some(value) = lookup("ACCOUNTS_KEY_GRACE_SECS") {
-            let seconds: u64 = value.parse().with_context(|| {
-                format!("ACCOUNTS_KEY_GRACE_SECS is not seconds: {value:?}")
-            })?;
+            let seconds: u64 = value
+                .parse()
+                .with_context(|| format!("ACCOUNTS_KEY_GRACE_SECS is not seconds: {value:?}"))?;
             settings.key_grace = Duration::from_secs(seconds);
         }
         Ok(settings)
@@ -100,9 +98,7 @@ pub fn parse_public_url(value: &str) -> anyhow::Result<String> {
         .or_else(|| trimmed.strip_prefix("https://"));
     match rest {
         Some(host) if !host.is_empty() => Ok(trimmed.to_owned()),
-        _ => anyhow::bail!(
-            "ACCOUNTS_PUBLIC_URL must be an absolute http(s) URL: {value:?}"
-        ),
+        _ => anyhow::bail!("ACCOUNTS_PUBLIC_URL must be an absolute http(s) URL: {value:?}"),
     }
 }
 
@@ -149,16 +145,14 @@ mod tests {
 
     #[test]
     fn an_invalid_value_names_its_variable() {
-        let error = settings_from(&[("ACCOUNTS_KEY_GRACE_SECS", "soon")])
-            .unwrap_err();
+        let error = settings_from(&[("ACCOUNTS_KEY_GRACE_SECS", "soon")]).unwrap_err();
 
         assert!(error.to_string().contains("ACCOUNTS_KEY_GRACE_SECS"));
     }
 
     #[test]
     fn a_relative_public_url_is_rejected() {
-        let error =
-            settings_from(&[("ACCOUNTS_PUBLIC_URL", "localhost")]).unwrap_err();
+        let error = settings_from(&[("ACCOUNTS_PUBLIC_URL", "localhost")]).unwrap_err();
 
         assert!(error.to_string().contains("ACCOUNTS_PUBLIC_URL"));
     }

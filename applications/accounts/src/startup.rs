@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
+use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
@@ -52,16 +52,26 @@ impl Application {
         );
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("Referrer-Policy", "no-referrer"))
+                        .add(("X-Content-Type-Options", "nosniff")),
+                )
                 .wrap(from_fn(request_span))
                 .app_data(provider.clone())
-                .app_data(web::PathConfig::default().error_handler(|_, _| {
-                    AccountsError::ResourceNotFound.into()
-                }))
+                .app_data(
+                    web::PathConfig::default()
+                        .error_handler(|_, _| AccountsError::ResourceNotFound.into()),
+                )
                 .configure(controllers::routes)
         })
         .listen(listener)?
         .run();
-        Ok(Self { port, base_url, server })
+        Ok(Self {
+            port,
+            base_url,
+            server,
+        })
     }
 
     /// The port the server listens on.

@@ -25,38 +25,41 @@ use crate::keys::KeySet;
 use crate::realm::{Client, User};
 use crate::sessions::Session;
 
-/// Scopes every client of a new Keycloak realm gets by default.
-const DEFAULT_SCOPES: [&str; 6] = ["acr", "basic", "email", "profile", "roles", "web-origins"];
+/// Client scopes that Keycloak lists in the token's `scope` claim
+/// (`include.in.token.scope`); `roles`, `web-origins`, `acr`, `basic` and
+/// `service_account` apply silently.
+const UNLISTED_SCOPES: [&str; 5] = ["acr", "basic", "roles", "service_account", "web-origins"];
 
-/// Default scopes that are listed in the token's `scope` claim.
-const LISTED_DEFAULT_SCOPES: [&str; 2] = ["email", "profile"];
-
-/// Optional scopes a client may request.
-const OPTIONAL_SCOPES: [&str; 4] = ["offline_access", "address", "phone", "microprofile-jwt"];
-
-/// The scopes granted to one token request.
+/// The scopes granted to one token request: the client's default scopes
+/// plus the optional ones requested.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GrantedScope {
     /// Whether `openid` was requested: an ID token is issued.
     pub openid: bool,
     /// Optional scopes requested, in request order.
     pub optional: Vec<String>,
+    /// The client's default scopes.
+    defaults: Vec<String>,
 }
 
 impl GrantedScope {
-    /// Validates a requested `scope` parameter. Default scopes are always
-    /// granted; naming one is allowed. Unknown scopes are refused with
+    /// Validates a requested `scope` parameter for `client`. Default
+    /// scopes are always granted and may be named; a scope that is
+    /// neither default nor optional for the client is refused with
     /// Keycloak's `invalid_scope`.
-    pub fn parse(requested: Option<&str>) -> Result<Self, AccountsError> {
-        let mut granted = Self::default();
+    pub fn parse(requested: Option<&str>, client: &Client) -> Result<Self, AccountsError> {
+        let mut granted = Self {
+            defaults: client.default_scopes.clone(),
+            ..Self::default()
+        };
         for scope in requested.unwrap_or("").split_whitespace() {
             if scope == "openid" {
                 granted.openid = true;
-            } else if OPTIONAL_SCOPES.contains(&scope) {
+            } else if client.optional_scopes.iter().any(|known| known == scope) {
                 if !granted.optional.iter().any(|known| known == scope) {
                     granted.optional.push(scope.to_owned());
                 }
-            } else if !DEFAULT_SCOPES.contains(&scope) {
+            } else if !granted.defaults.iter().any(|known| known == scope) {
                 let requested = requested.unwrap_or_default().to_owned();
                 return Err(AccountsError::InvalidScope(requested));
             }
@@ -64,15 +67,21 @@ impl GrantedScope {
         Ok(granted)
     }
 
-    /// Parses the `scope` claim of an earlier token.
-    pub fn from_claim(claim: &str) -> Self {
-        Self::parse(Some(claim)).unwrap_or_default()
+    /// Whether a client scope applies to this grant.
+    pub fn includes(&self, scope: &str) -> bool {
+        self.defaults
+            .iter()
+            .chain(&self.optional)
+            .any(|known| known == scope)
     }
 
     /// Whether every scope of `self` was also granted in `original`.
     pub fn is_within(&self, original: &Self) -> bool {
         (!self.openid || original.openid)
-            && self.optional.iter().all(|scope| original.optional.contains(scope))
+            && self
+                .optional
+                .iter()
+                .all(|scope| original.optional.contains(scope))
     }
 
     /// Whether `offline_access` was requested.
@@ -80,17 +89,47 @@ impl GrantedScope {
         self.optional.iter().any(|scope| scope == "offline_access")
     }
 
-    /// The space-separated `scope` claim.
+    /// The space-separated `scope` claim of access tokens and responses:
+    /// `openid`, then the optional and default scopes Keycloak lists.
     pub fn claim(&self) -> String {
+        let listed = self
+            .optional
+            .iter()
+            .chain(&self.defaults)
+            .map(String::as_str)
+            .filter(|scope| !UNLISTED_SCOPES.contains(scope));
+        self.with_openid(listed)
+    }
+
+    /// The `scope` claim of refresh tokens: every applied scope, listed
+    /// or not, as Keycloak writes it.
+    pub fn refresh_claim(&self) -> String {
+        self.with_openid(
+            self.optional
+                .iter()
+                .chain(&self.defaults)
+                .map(String::as_str),
+        )
+    }
+
+    /// `openid` first, then the other scopes sorted, which gives
+    /// Keycloak's `"openid email profile"` for the default scopes.
+    fn with_openid<'a>(&self, scopes: impl Iterator<Item = &'a str>) -> String {
+        let mut others: Vec<&str> = scopes.collect();
+        others.sort_unstable();
+        others.dedup();
         let openid = self.openid.then_some("openid");
-        let optional = self.optional.iter().map(String::as_str);
         openid
             .into_iter()
-            .chain(optional)
-            .chain(LISTED_DEFAULT_SCOPES)
+            .chain(others)
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// Whether a space-separated `scope` claim contains `scope`.
+pub fn claim_contains(claim: &str, scope: &str) -> bool {
+    claim.split_whitespace().any(|granted| granted == scope)
 }
 
 /// Roles in `realm_access` and in each `resource_access` entry.
@@ -105,8 +144,6 @@ pub struct RoleList {
 pub struct AccessClaims {
     pub exp: u64,
     pub iat: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_time: Option<u64>,
     pub jti: String,
     pub iss: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,7 +153,8 @@ pub struct AccessClaims {
     pub azp: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
-    pub acr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acr: Option<String>,
     #[serde(rename = "allowed-origins", skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,16 +191,20 @@ pub struct ProfileClaims {
 }
 
 impl ProfileClaims {
-    /// The claims of a user.
-    pub fn of(user: &User) -> Self {
-        Self {
-            email_verified: Some(user.email_verified),
-            name: user.full_name(),
-            preferred_username: Some(user.username.clone()),
-            given_name: user.first_name.clone(),
-            family_name: user.last_name.clone(),
-            email: user.email.clone(),
+    /// The claims of a user that the `profile` and `email` scopes add.
+    pub fn of(user: &User, scope: &GrantedScope) -> Self {
+        let mut claims = Self::default();
+        if scope.includes("profile") {
+            claims.name = user.full_name();
+            claims.preferred_username = Some(user.username.clone());
+            claims.given_name = user.first_name.clone();
+            claims.family_name = user.last_name.clone();
         }
+        if scope.includes("email") {
+            claims.email_verified = Some(user.email_verified);
+            claims.email = user.email.clone();
+        }
+        claims
     }
 }
 
@@ -171,8 +213,6 @@ impl ProfileClaims {
 pub struct IdClaims {
     pub exp: u64,
     pub iat: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_time: Option<u64>,
     pub jti: String,
     pub iss: String,
     pub aud: serde_json::Value,
@@ -182,7 +222,8 @@ pub struct IdClaims {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sid: Option<String>,
     pub at_hash: String,
-    pub acr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acr: Option<String>,
     #[serde(flatten)]
     pub profile: ProfileClaims,
 }
@@ -202,8 +243,32 @@ pub struct RefreshClaims {
     pub scope: String,
 }
 
+/// The grant a token comes from; Keycloak 26 prefixes access-token ids
+/// with a code for it (opaque to clients, imitated for familiarity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantKind {
+    /// Resource-owner password credentials.
+    Password,
+    /// Client credentials.
+    ClientCredentials,
+    /// Refresh token.
+    Refresh,
+}
+
+impl GrantKind {
+    fn jti_prefix(self) -> &'static str {
+        match self {
+            Self::Password => "onrtro",
+            Self::ClientCredentials => "trrtcc",
+            Self::Refresh => "onrtrt",
+        }
+    }
+}
+
 /// Everything a token is minted from.
 pub struct Grant<'a> {
+    /// Which grant this is.
+    pub kind: GrantKind,
     /// The realm's issuer URL.
     pub issuer: &'a str,
     /// Access-token lifetime in seconds.
@@ -237,47 +302,70 @@ fn new_jti() -> String {
 }
 
 impl Grant<'_> {
-    /// Builds the access-token claims.
+    /// Builds the access-token claims; each group of claims appears only
+    /// when its client scope applies, as with Keycloak's mappers.
     pub fn access_claims(&self) -> AccessClaims {
-        let roles = &self.user.roles;
-        let resource_access: BTreeMap<String, RoleList> = roles
-            .client
-            .iter()
-            .map(|(client, roles)| (client.clone(), RoleList { roles: roles.clone() }))
-            .collect();
-        let service_account = self.user.service_account_client_id.is_some();
+        let scope = self.scope;
+        let roles = scope.includes("roles").then_some(&self.user.roles);
+        let resource_access: Option<BTreeMap<String, RoleList>> = roles
+            .map(|roles| {
+                roles
+                    .client
+                    .iter()
+                    .map(|(client, roles)| {
+                        (
+                            client.clone(),
+                            RoleList {
+                                roles: roles.clone(),
+                            },
+                        )
+                    })
+                    .collect()
+            })
+            .filter(|access: &BTreeMap<_, _>| !access.is_empty());
+        let realm_access = roles
+            .filter(|roles| !roles.realm.is_empty())
+            .map(|roles| RoleList {
+                roles: roles.realm.clone(),
+            });
         let origins = &self.client.web_origins;
-        let address = self.client_address.clone().filter(|_| service_account);
+        let is_service =
+            self.user.service_account_client_id.is_some() && scope.includes("service_account");
+        let address = self.client_address.clone().filter(|_| is_service);
 
         AccessClaims {
             exp: self.now + self.lifespan,
             iat: self.now,
-            auth_time: self.session.map(|session| session.started_at),
-            jti: new_jti(),
+            jti: format!("{}:{}", self.kind.jti_prefix(), new_jti()),
             iss: self.issuer.to_owned(),
             aud: audience_value(&self.access_audiences()),
             sub: self.user.id.clone(),
             typ: "Bearer".into(),
             azp: self.client.client_id.clone(),
             sid: self.session.map(|session| session.id.clone()),
-            acr: "1".into(),
-            allowed_origins: (!origins.is_empty()).then(|| origins.clone()),
-            realm_access: (!roles.realm.is_empty())
-                .then(|| RoleList { roles: roles.realm.clone() }),
-            resource_access: (!resource_access.is_empty()).then_some(resource_access),
-            scope: self.scope.claim(),
+            acr: scope.includes("acr").then(|| "1".to_owned()),
+            allowed_origins: (scope.includes("web-origins") && !origins.is_empty())
+                .then(|| origins.clone()),
+            realm_access,
+            resource_access,
+            scope: scope.claim(),
             client_host: address.clone(),
-            profile: ProfileClaims::of(self.user),
+            profile: ProfileClaims::of(self.user, scope),
             client_address: address,
-            client_id: service_account.then(|| self.client.client_id.clone()),
+            client_id: is_service.then(|| self.client.client_id.clone()),
         }
     }
 
-    /// Audience mappers first, then every other client the subject holds
-    /// roles of (the audience-resolve mapper).
+    /// Audience mappers first, then, with the `roles` scope, every other
+    /// client the subject holds roles of (the audience-resolve mapper).
     fn access_audiences(&self) -> Vec<String> {
+        let resolved = self
+            .user
+            .roles
+            .client
+            .keys()
+            .filter(|_| self.scope.includes("roles"));
         let mut audiences = Vec::new();
-        let resolved = self.user.roles.client.keys();
         for audience in self.client.access_token_audiences.iter().chain(resolved) {
             let is_requester = *audience == self.client.client_id;
             if !is_requester && !audiences.contains(audience) {
@@ -298,7 +386,6 @@ impl Grant<'_> {
         IdClaims {
             exp: self.now + self.lifespan,
             iat: self.now,
-            auth_time: self.session.map(|session| session.started_at),
             jti: new_jti(),
             iss: self.issuer.to_owned(),
             aud: audience_value(&audiences).expect("one audience at least"),
@@ -307,14 +394,18 @@ impl Grant<'_> {
             azp: self.client.client_id.clone(),
             sid: self.session.map(|session| session.id.clone()),
             at_hash: at_hash(access_token),
-            acr: "1".into(),
-            profile: ProfileClaims::of(self.user),
+            acr: self.scope.includes("acr").then(|| "1".to_owned()),
+            profile: ProfileClaims::of(self.user, self.scope),
         }
     }
 
     /// Builds refresh-token claims expiring at `expires_at`.
     pub fn refresh_claims(&self, session: &Session, expires_at: u64) -> RefreshClaims {
-        let typ = if session.offline { "Offline" } else { "Refresh" };
+        let typ = if session.offline {
+            "Offline"
+        } else {
+            "Refresh"
+        };
         RefreshClaims {
             exp: expires_at,
             iat: self.now,
@@ -325,7 +416,7 @@ impl Grant<'_> {
             typ: typ.into(),
             azp: self.client.client_id.clone(),
             sid: session.id.clone(),
-            scope: self.scope.claim(),
+            scope: self.scope.refresh_claim(),
         }
     }
 }
@@ -377,12 +468,17 @@ pub fn verify_access(
 ) -> Result<AccessClaims, TokenRejection> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| TokenRejection::Malformed)?;
     let kid = header.kid.ok_or(TokenRejection::UnknownKid)?;
-    let key = keys.verifying_key(&kid, now).ok_or(TokenRejection::UnknownKid)?;
+    let key = keys
+        .verifying_key(&kid, now)
+        .ok_or(TokenRejection::UnknownKid)?;
 
-    let claims: AccessClaims =
-        jsonwebtoken::decode(token, key.decoding_key(), &validation(Algorithm::RS256, issuer))
-            .map_err(|error| TokenRejection::Invalid(error.to_string()))?
-            .claims;
+    let claims: AccessClaims = jsonwebtoken::decode(
+        token,
+        key.decoding_key(),
+        &validation(Algorithm::RS256, issuer),
+    )
+    .map_err(|error| TokenRejection::Invalid(error.to_string()))?
+    .claims;
     if claims.typ != "Bearer" {
         return Err(TokenRejection::Invalid(format!("typ {}", claims.typ)));
     }
@@ -425,33 +521,50 @@ fn validation(algorithm: Algorithm, issuer: &str) -> Validation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::realm::Realm;
+
+    fn scope(requested: Option<&str>) -> Result<GrantedScope, AccountsError> {
+        let realm = Realm::embedded().unwrap();
+        GrantedScope::parse(requested, realm.client("samples-web").unwrap())
+    }
 
     #[test]
     fn default_scopes_are_listed_after_openid() {
-        let scope = GrantedScope::parse(Some("openid profile")).unwrap();
+        let scope = scope(Some("openid profile")).unwrap();
 
         assert_eq!(scope.claim(), "openid email profile");
     }
 
     #[test]
     fn no_scope_still_grants_the_defaults() {
-        let scope = GrantedScope::parse(None).unwrap();
+        let scope = scope(None).unwrap();
 
         assert!(!scope.openid);
+        assert!(scope.includes("roles"));
         assert_eq!(scope.claim(), "email profile");
     }
 
     #[test]
+    fn refresh_tokens_list_every_applied_scope() {
+        let scope = scope(Some("openid")).unwrap();
+
+        assert_eq!(
+            scope.refresh_claim(),
+            "openid acr basic email profile roles web-origins"
+        );
+    }
+
+    #[test]
     fn an_unknown_scope_is_refused() {
-        let error = GrantedScope::parse(Some("openid launch-missiles")).unwrap_err();
+        let error = scope(Some("openid launch-missiles")).unwrap_err();
 
         assert_eq!(error.to_string(), "invalid scopes: openid launch-missiles");
     }
 
     #[test]
     fn a_narrower_scope_is_within_the_original() {
-        let original = GrantedScope::parse(Some("openid offline_access")).unwrap();
-        let narrower = GrantedScope::parse(Some("openid")).unwrap();
+        let original = scope(Some("openid offline_access")).unwrap();
+        let narrower = scope(Some("openid")).unwrap();
 
         assert!(narrower.is_within(&original));
         assert!(!original.is_within(&narrower));

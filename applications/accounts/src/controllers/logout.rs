@@ -1,5 +1,6 @@
 //! Back-channel logout with a refresh token.
 
+use actix_web::http::header::CACHE_CONTROL;
 use actix_web::{web, HttpResponse};
 
 use crate::error::AccountsError;
@@ -20,9 +21,16 @@ pub async fn post_logout(
 ) -> Result<HttpResponse, AccountsError> {
     let form = read_form(body).await?;
     let credentials = ClientCredentials::from_request(authorization.as_deref(), &form)?;
-    let request = TokenRequest { realm: realm.into_inner(), form, credentials, peer: None };
+    let request = TokenRequest {
+        realm: realm.into_inner(),
+        form,
+        credentials,
+        peer: None,
+    };
 
     provider.logout(&request)?;
 
-    Ok(HttpResponse::NoContent().finish())
+    Ok(HttpResponse::NoContent()
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .finish())
 }

@@ -23,7 +23,12 @@ pub async fn post_token(
     let form = read_form(body).await?;
     let credentials = ClientCredentials::from_request(authorization.as_deref(), &form)?;
     let peer = request.peer_addr().map(|address| address.ip());
-    let token_request = TokenRequest { realm: realm.into_inner(), form, credentials, peer };
+    let token_request = TokenRequest {
+        realm: realm.into_inner(),
+        form,
+        credentials,
+        peer,
+    };
 
     let response = provider.token(&token_request)?;
 

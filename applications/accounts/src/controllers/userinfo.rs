@@ -1,5 +1,6 @@
 //! The userinfo endpoint.
 
+use actix_web::http::header::{CACHE_CONTROL, PRAGMA};
 use actix_web::{web, HttpResponse};
 
 use crate::error::AccountsError;
@@ -16,7 +17,7 @@ pub async fn get_userinfo(
 ) -> Result<HttpResponse, AccountsError> {
     let info = provider.userinfo(&realm, authorization.bearer())?;
 
-    Ok(HttpResponse::Ok().json(info))
+    Ok(no_cache(info))
 }
 
 /// `POST .../protocol/openid-connect/userinfo`: the token in the header
@@ -33,5 +34,13 @@ pub async fn post_userinfo(
 
     let info = provider.userinfo(&realm, token)?;
 
-    Ok(HttpResponse::Ok().json(info))
+    Ok(no_cache(info))
+}
+
+/// The userinfo response, not cached, as Keycloak sends it.
+fn no_cache(info: crate::services::userinfo::UserInfo) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .insert_header((PRAGMA, "no-cache"))
+        .json(info)
 }

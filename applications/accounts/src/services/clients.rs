@@ -27,10 +27,7 @@ pub struct ClientCredentials {
 impl ClientCredentials {
     /// Reads credentials from an `Authorization` header value, falling
     /// back to the form fields.
-    pub fn from_request(
-        authorization: Option<&str>,
-        form: &Form,
-    ) -> Result<Self, AccountsError> {
+    pub fn from_request(authorization: Option<&str>, form: &Form) -> Result<Self, AccountsError> {
         if let Some(value) = authorization {
             if let Some(credentials) = parse_basic(value)? {
                 return Ok(credentials);
@@ -44,7 +41,10 @@ impl ClientCredentials {
 
     /// Authenticates the client against the realm.
     pub fn authenticate<'r>(&self, realm: &'r Realm) -> Result<&'r Client, AccountsError> {
-        let client_id = self.client_id.as_deref().ok_or(AccountsError::MissingClientId)?;
+        let client_id = self
+            .client_id
+            .as_deref()
+            .ok_or(AccountsError::MissingClientId)?;
         let client = realm
             .client(client_id)
             .filter(|client| client.enabled)
@@ -56,7 +56,10 @@ impl ClientCredentials {
             return Ok(client);
         }
 
-        let presented = self.secret.as_ref().ok_or(AccountsError::MissingClientSecret)?;
+        let presented = self
+            .secret
+            .as_ref()
+            .ok_or(AccountsError::MissingClientSecret)?;
         let expected = client
             .secret
             .as_ref()
@@ -151,9 +154,8 @@ mod tests {
 
     #[test]
     fn a_confidential_client_with_the_right_secret_authenticates() {
-        let form = Form::parse(
-            b"client_id=samples-service&client_secret=samples-service-dev-secret",
-        );
+        let form =
+            Form::parse(b"client_id=samples-service&client_secret=samples-service-dev-secret");
         let credentials = ClientCredentials::from_request(None, &form).unwrap();
 
         let realm = realm();
@@ -165,8 +167,7 @@ mod tests {
     #[test]
     fn a_wrong_secret_is_refused() {
         let header = basic("samples-service", "guess");
-        let credentials =
-            ClientCredentials::from_request(Some(&header), &Form::default()).unwrap();
+        let credentials = ClientCredentials::from_request(Some(&header), &Form::default()).unwrap();
 
         let error = credentials.authenticate(&realm()).unwrap_err();
 
@@ -202,8 +203,7 @@ mod tests {
     fn a_bearer_header_falls_back_to_the_form() {
         let form = Form::parse(b"client_id=samples-web");
 
-        let credentials =
-            ClientCredentials::from_request(Some("Bearer abc"), &form).unwrap();
+        let credentials = ClientCredentials::from_request(Some("Bearer abc"), &form).unwrap();
 
         assert_eq!(credentials.client_id.as_deref(), Some("samples-web"));
     }

@@ -7,6 +7,8 @@
 
 use std::net::IpAddr;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
 use secrecy::SecretString;
 use serde::Serialize;
 
@@ -17,7 +19,7 @@ use crate::error::AccountsError;
 use crate::form::Form;
 use crate::realm::{Client, Realm, User};
 use crate::sessions::Session;
-use crate::tokens::{self, Grant, GrantedScope, RefreshClaims};
+use crate::tokens::{self, Grant, GrantKind, GrantedScope, RefreshClaims};
 
 /// A request to the token or logout endpoint.
 #[derive(Debug)]
@@ -97,15 +99,17 @@ impl Provider {
         if !client.direct_access_grants {
             return Err(AccountsError::DirectGrantsDisabled);
         }
-        let scope = GrantedScope::parse(form.get("scope"))?;
+        let scope = GrantedScope::parse(form.get("scope"), client)?;
         let user = authenticate_user(realm, form)?;
         if scope.is_offline() && !user.roles.realm.iter().any(|role| role == "offline_access") {
-            return Err(AccountsError::InvalidScope(form.get("scope").unwrap_or("").into()));
+            return Err(AccountsError::InvalidScope(
+                form.get("scope").unwrap_or("").into(),
+            ));
         }
 
         let now = epoch_seconds();
         let session = Session {
-            id: uuid::Uuid::new_v4().to_string(),
+            id: new_session_id(),
             user_id: user.id.clone(),
             client_id: client.client_id.clone(),
             started_at: now,
@@ -117,7 +121,11 @@ impl Provider {
             .start(session, |existing| self.session_limits(existing.offline));
         tracing::info!(sub = %user.id, sid = %session.id, "user logged in");
 
-        let grant = self.grant(realm, client, user, Some(&session), &scope, None, now);
+        let grant = Grant {
+            kind: GrantKind::Password,
+            session: Some(&session),
+            ..self.grant(realm, client, user, &scope, now)
+        };
         self.respond(realm, &grant)
     }
 
@@ -136,15 +144,18 @@ impl Provider {
         if !client.service_accounts {
             return Err(AccountsError::ServiceAccountsDisabled);
         }
-        let scope = GrantedScope::parse(request.form.get("scope"))?;
+        let scope = GrantedScope::parse(request.form.get("scope"), client)?;
         let user = realm
             .service_account(&client.client_id)
             .filter(|user| user.enabled)
             .ok_or(AccountsError::ServiceAccountsDisabled)?;
 
         let now = epoch_seconds();
-        let address = request.peer.map(|ip| ip.to_string());
-        let grant = self.grant(realm, client, user, None, &scope, address, now);
+        let grant = Grant {
+            kind: GrantKind::ClientCredentials,
+            client_address: request.peer.map(|ip| ip.to_string()),
+            ..self.grant(realm, client, user, &scope, now)
+        };
         self.respond(realm, &grant)
     }
 
@@ -157,11 +168,12 @@ impl Provider {
     ) -> Result<TokenResponse, AccountsError> {
         let token = form.require("refresh_token")?;
         let claims = self.check_refresh_token(token, client)?;
-        let original = GrantedScope::from_claim(&claims.scope);
+        let original = GrantedScope::parse(Some(&claims.scope), client)
+            .map_err(|_| AccountsError::InvalidRefreshToken)?;
         let scope = match form.get("scope") {
             None => original,
             Some(requested) => {
-                let narrowed = GrantedScope::parse(Some(requested))?;
+                let narrowed = GrantedScope::parse(Some(requested), client)?;
                 if !narrowed.is_within(&original) {
                     return Err(AccountsError::InvalidScope(requested.to_owned()));
                 }
@@ -181,7 +193,11 @@ impl Provider {
             .filter(|user| user.enabled)
             .ok_or(AccountsError::InvalidRefreshToken)?;
 
-        let grant = self.grant(realm, client, user, Some(&session), &scope, None, now);
+        let grant = Grant {
+            kind: GrantKind::Refresh,
+            session: Some(&session),
+            ..self.grant(realm, client, user, &scope, now)
+        };
         self.respond(realm, &grant)
     }
 
@@ -196,10 +212,11 @@ impl Provider {
 
         let token = request.form.require("refresh_token")?;
         let claims = self.check_refresh_token(token, client)?;
-        if !self.sessions().end(&claims.sid) {
-            return Err(AccountsError::SessionNotActive);
+
+        // Like Keycloak, logging out an ended session again succeeds.
+        if self.sessions().end(&claims.sid) {
+            tracing::info!(sub = %claims.sub, sid = %claims.sid, "user logged out");
         }
-        tracing::info!(sub = %claims.sub, sid = %claims.sid, "user logged out");
         Ok(())
     }
 
@@ -209,8 +226,8 @@ impl Provider {
         token: &str,
         client: &Client,
     ) -> Result<RefreshClaims, AccountsError> {
-        let claims = tokens::verify_refresh(token, &self.keys(), self.issuer())
-            .map_err(|rejection| {
+        let claims =
+            tokens::verify_refresh(token, &self.keys(), self.issuer()).map_err(|rejection| {
                 tracing::debug!(reason = %rejection, "refresh token rejected");
                 AccountsError::InvalidRefreshToken
             })?;
@@ -220,25 +237,24 @@ impl Provider {
         Ok(claims)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A password grant with no session; callers override the rest.
     fn grant<'a>(
         &'a self,
         realm: &Realm,
         client: &'a Client,
         user: &'a User,
-        session: Option<&'a Session>,
         scope: &'a GrantedScope,
-        client_address: Option<String>,
         now: u64,
     ) -> Grant<'a> {
         Grant {
+            kind: GrantKind::Password,
             issuer: self.issuer(),
             lifespan: realm.access_token_lifespan,
             client,
             user,
-            session,
+            session: None,
             scope,
-            client_address,
+            client_address: None,
             now,
         }
     }
@@ -256,7 +272,11 @@ impl Provider {
                 let limits = self.session_limits(session.offline);
                 let expires_at = limits.expiry(session, grant.now);
                 let claims = grant.refresh_claims(session, expires_at);
-                let lifetime = if session.offline { 0 } else { expires_at - grant.now };
+                let lifetime = if session.offline {
+                    0
+                } else {
+                    expires_at - grant.now
+                };
                 (Some(tokens::sign_refresh(&claims, &keys)?), lifetime)
             }
             None => (None, 0),
@@ -276,10 +296,19 @@ impl Provider {
     }
 }
 
+/// A session id like Keycloak 26's: 18 random bytes, base64url.
+fn new_session_id() -> String {
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let more = uuid::Uuid::new_v4().into_bytes();
+    URL_SAFE_NO_PAD.encode([&bytes[..], &more[..2]].concat())
+}
+
 /// Finds the user by username or e-mail and checks the password.
 /// Unknown users and wrong passwords get the same answer.
 fn authenticate_user<'r>(realm: &'r Realm, form: &Form) -> Result<&'r User, AccountsError> {
-    let login = form.get("username").ok_or(AccountsError::InvalidUserCredentials)?;
+    let login = form
+        .get("username")
+        .ok_or(AccountsError::InvalidUserCredentials)?;
     let password = SecretString::from(form.get("password").unwrap_or_default());
 
     let user = realm.user_for_login(login);
@@ -288,7 +317,9 @@ fn authenticate_user<'r>(realm: &'r Realm, form: &Form) -> Result<&'r User, Acco
         Some(expected) => secrets_match(&password, expected),
         None => false,
     };
-    let user = user.filter(|_| matches).ok_or(AccountsError::InvalidUserCredentials)?;
+    let user = user
+        .filter(|_| matches)
+        .ok_or(AccountsError::InvalidUserCredentials)?;
 
     if !user.enabled {
         return Err(AccountsError::AccountDisabled);

@@ -79,15 +79,14 @@ impl Provider {
             n: key.modulus.clone(),
             e: key.exponent.clone(),
         });
-        Ok(Jwks { keys: published.collect() })
+        Ok(Jwks {
+            keys: published.collect(),
+        })
     }
 
     /// OpenID Connect Discovery 1.0 metadata, naming only what this
     /// server implements, with Keycloak's paths.
-    pub fn openid_configuration(
-        &self,
-        realm: &str,
-    ) -> Result<serde_json::Value, AccountsError> {
+    pub fn openid_configuration(&self, realm: &str) -> Result<serde_json::Value, AccountsError> {
         self.realm(realm)?;
         let issuer = self.issuer();
         let endpoint = |path: &str| format!("{issuer}/protocol/openid-connect/{path}");

@@ -33,7 +33,13 @@ impl Provider {
     /// A provider for `realm` whose issuer lives under `base_url`.
     pub fn new(realm: Realm, keys: KeyStore, base_url: String) -> Self {
         let issuer = format!("{base_url}/realms/{}", realm.name);
-        Self { realm, keys, sessions: Sessions::default(), base_url, issuer }
+        Self {
+            realm,
+            keys,
+            sessions: Sessions::default(),
+            base_url,
+            issuer,
+        }
     }
 
     /// The realm named in a request path, or Keycloak's 404.
@@ -67,7 +73,10 @@ impl Provider {
     /// The idle and maximum lifespans of an online or offline session.
     fn session_limits(&self, offline: bool) -> SessionLimits {
         if offline {
-            SessionLimits { idle: OFFLINE_SESSION_IDLE, max: None }
+            SessionLimits {
+                idle: OFFLINE_SESSION_IDLE,
+                max: None,
+            }
         } else {
             SessionLimits {
                 idle: self.realm.sso_session_idle_timeout,

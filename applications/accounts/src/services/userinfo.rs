@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::Provider;
 use crate::epoch_seconds;
 use crate::error::{AccountsError, BearerErrorCode};
-use crate::tokens::{self, GrantedScope, ProfileClaims};
+use crate::tokens::{self, claim_contains, GrantedScope, ProfileClaims};
 
 /// Claims about the token's subject.
 #[derive(Debug, Serialize)]
@@ -22,36 +22,36 @@ impl Provider {
     /// must carry the `openid` scope (Keycloak 20+) and, for user logins,
     /// its session must still be alive.
     #[tracing::instrument(skip_all, fields(sub = tracing::field::Empty))]
-    pub fn userinfo(
-        &self,
-        realm: &str,
-        token: Option<&str>,
-    ) -> Result<UserInfo, AccountsError> {
+    pub fn userinfo(&self, realm: &str, token: Option<&str>) -> Result<UserInfo, AccountsError> {
         let realm = self.realm(realm)?;
         let refuse = |code, description: &str| AccountsError::Bearer {
             realm: realm.name.clone(),
             code,
             description: description.to_owned(),
         };
-        let token = token.ok_or_else(|| {
-            refuse(BearerErrorCode::InvalidRequest, "Token not provided")
+        let token = token.ok_or_else(|| AccountsError::BearerMissing {
+            realm: realm.name.clone(),
         })?;
 
         let now = epoch_seconds();
-        let claims = tokens::verify_access(token, &self.keys(), self.issuer(), now)
-            .map_err(|rejection| {
+        let claims = tokens::verify_access(token, &self.keys(), self.issuer(), now).map_err(
+            |rejection| {
                 tracing::debug!(reason = %rejection, "access token rejected");
                 refuse(BearerErrorCode::InvalidToken, "Token verification failed")
-            })?;
+            },
+        )?;
         tracing::Span::current().record("sub", claims.sub.as_str());
-        if !GrantedScope::from_claim(&claims.scope).openid {
-            return Err(refuse(BearerErrorCode::InsufficientScope, "Missing openid scope"));
+        if !claim_contains(&claims.scope, "openid") {
+            return Err(refuse(
+                BearerErrorCode::InsufficientScope,
+                "Missing openid scope",
+            ));
         }
         if let Some(sid) = &claims.sid {
-            let offline = GrantedScope::from_claim(&claims.scope).is_offline();
+            let offline = claim_contains(&claims.scope, "offline_access");
             let limits = self.session_limits(offline);
             if !self.sessions().is_active(sid, limits, now) {
-                let description = "User session not found or doesn't have client attached on it";
+                let description = "user_session_not_found";
                 return Err(refuse(BearerErrorCode::InvalidToken, description));
             }
         }
@@ -60,6 +60,13 @@ impl Provider {
             .user_by_id(&claims.sub)
             .filter(|user| user.enabled)
             .ok_or_else(|| refuse(BearerErrorCode::InvalidToken, "User not found"))?;
-        Ok(UserInfo { sub: user.id.clone(), profile: ProfileClaims::of(user) })
+        let scope = realm
+            .client(&claims.azp)
+            .and_then(|client| GrantedScope::parse(Some(&claims.scope), client).ok())
+            .unwrap_or_default();
+        Ok(UserInfo {
+            sub: user.id.clone(),
+            profile: ProfileClaims::of(user, &scope),
+        })
     }
 }
