@@ -46,8 +46,7 @@ async fn main() -> anyhow::Result<()> {
 
 /// Applies `--name value` options over the environment settings.
 fn apply_arguments(mut settings: Settings, arguments: &[String]) -> anyhow::Result<Settings> {
-    let mut pairs = arguments.chunks(2);
-    while let Some(pair) = pairs.next() {
+    for pair in arguments.chunks(2) {
         let [name, value] = pair else {
             bail!("option {} needs a value\n\n{USAGE}", pair[0]);
         };
