@@ -58,6 +58,9 @@ pub enum AccountsError {
     /// A public client asked for a service-account token.
     #[error("public client asked for a service account")]
     PublicClientServiceAccount,
+    /// A public client tried to introspect a token.
+    #[error("public client may not introspect")]
+    PublicClientIntrospection,
     /// The client has no service account.
     #[error("service accounts disabled")]
     ServiceAccountsDisabled,
@@ -190,6 +193,9 @@ impl AccountsError {
                 "unauthorized_client",
                 text("Public client not allowed to retrieve service account"),
             ),
+            Self::PublicClientIntrospection => {
+                (S::FORBIDDEN, "invalid_request", text("Client not allowed."))
+            }
             Self::ServiceAccountsDisabled => (
                 S::UNAUTHORIZED,
                 "unauthorized_client",

@@ -9,7 +9,8 @@
 //!   `/protocol/openid-connect/certs`;
 //! - `POST .../token` with the `password`, `client_credentials` and
 //!   `refresh_token` grants;
-//! - `GET|POST .../userinfo`, `POST .../logout`, `GET /health/ready`.
+//! - `GET|POST .../userinfo`, `POST .../token/introspect`,
+//!   `POST .../logout`, `GET /health/ready`.
 //!
 //! Tokens are signed with an RSA key kept in a data directory; see
 //! [`keys`] for storage and [`rotate_key`] for rotation.

@@ -2,6 +2,7 @@
 
 mod certs;
 mod health;
+mod introspect;
 mod logout;
 mod realms;
 mod token;
@@ -35,6 +36,10 @@ pub fn routes(config: &mut web::ServiceConfig) {
         .service(resource(
             &format!("{OIDC}/token"),
             [web::post().to(token::post_token)],
+        ))
+        .service(resource(
+            &format!("{OIDC}/token/introspect"),
+            [web::post().to(introspect::post_introspect)],
         ))
         .service(resource(
             &format!("{OIDC}/userinfo"),

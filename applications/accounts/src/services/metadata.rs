@@ -26,6 +26,11 @@ pub struct RealmInfo {
 }
 
 /// One key of the JWKS (RFC 7517 §4).
+///
+/// Limitation: no `x5c`/`x5t`/`x5t#S256` members and no `use: "enc"`
+/// RSA-OAEP key, both of which Keycloak publishes; a self-signed
+/// certificate per key (e.g. with the `rcgen` crate) would add the first,
+/// and token encryption support the second.
 #[derive(Debug, Serialize)]
 pub struct Jwk {
     /// Key id, as in token headers.
@@ -86,6 +91,11 @@ impl Provider {
 
     /// OpenID Connect Discovery 1.0 metadata, naming only what this
     /// server implements, with Keycloak's paths.
+    ///
+    /// Limitation: `authorization_endpoint` is published because the
+    /// specification requires it, but there is no browser login; that
+    /// path answers 404. An authorization-code flow with a login form
+    /// would lift this.
     pub fn openid_configuration(&self, realm: &str) -> Result<serde_json::Value, AccountsError> {
         self.realm(realm)?;
         let issuer = self.issuer();
@@ -94,6 +104,7 @@ impl Provider {
             "issuer": issuer,
             "authorization_endpoint": endpoint("auth"),
             "token_endpoint": endpoint("token"),
+            "introspection_endpoint": endpoint("token/introspect"),
             "userinfo_endpoint": endpoint("userinfo"),
             "end_session_endpoint": endpoint("logout"),
             "jwks_uri": endpoint("certs"),
@@ -103,6 +114,8 @@ impl Provider {
             "id_token_signing_alg_values_supported": ["RS256"],
             "userinfo_signing_alg_values_supported": ["none"],
             "token_endpoint_auth_methods_supported":
+                ["client_secret_basic", "client_secret_post"],
+            "introspection_endpoint_auth_methods_supported":
                 ["client_secret_basic", "client_secret_post"],
             "claims_supported": [
                 "aud", "sub", "iss", "auth_time", "name", "given_name",

@@ -6,6 +6,7 @@
 
 pub mod clients;
 pub mod grants;
+pub mod introspection;
 pub mod metadata;
 pub mod userinfo;
 

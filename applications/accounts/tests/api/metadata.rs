@@ -139,3 +139,47 @@ async fn an_unknown_path_is_a_json_404() {
     assert_eq!(status, 404);
     assert!(body["error"].is_string());
 }
+
+#[tokio::test]
+async fn introspection_by_the_audience_client_returns_the_claims() {
+    let app = spawn_app().await;
+    let login = app.login_ok(ALICE, "openid").await;
+
+    let answer: serde_json::Value = app
+        .client
+        .post(app.oidc_url("samples", "token/introspect"))
+        .basic_auth("samples-api", Some("samples-api-dev-secret"))
+        .form(&[("token", text(&login, "access_token"))])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(answer["active"], true);
+    assert_eq!(answer["client_id"], "samples-web");
+    assert_eq!(answer["username"], "alice");
+    assert_eq!(answer["token_type"], "Bearer");
+    assert_eq!(answer["iss"], app.issuer());
+}
+
+#[tokio::test]
+async fn introspection_by_a_client_outside_the_audience_is_inactive() {
+    let app = spawn_app().await;
+    let login = app.login_ok(ALICE, "openid").await;
+
+    let answer: serde_json::Value = app
+        .client
+        .post(app.oidc_url("samples", "token/introspect"))
+        .basic_auth("samples-service", Some("samples-service-dev-secret"))
+        .form(&[("token", text(&login, "access_token"))])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(answer, json!({"active": false}));
+}
