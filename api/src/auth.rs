@@ -29,7 +29,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
-use actix_web_httpauth::headers::authorization::{Bearer, Scheme};
+use actix_web_httpauth::headers::authorization::{Bearer, ParseError, Scheme};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
 use serde::Deserialize;
@@ -329,22 +329,31 @@ fn now() -> u64 {
 
 /// The bearer token of an `Authorization` header ([RFC 6750 section 2.1]).
 ///
-/// `Ok(None)` when there is no such header; an error when it is present
-/// but not `Bearer <token>`.
+/// `Ok(None)` when there is no such header or it uses another scheme
+/// (Basic, say): no bearer credentials. `Err` when it says `Bearer` but
+/// what follows is not a single token68 value.
 ///
 /// [RFC 6750 section 2.1]: https://www.rfc-editor.org/rfc/rfc6750#section-2.1
-pub fn bearer_token(request: &HttpRequest) -> Result<Option<String>, TokenRejection> {
+pub fn bearer_token(request: &HttpRequest) -> Result<Option<String>, MalformedBearer> {
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let bearer = Bearer::parse(value).map_err(|_| TokenRejection::MalformedHeader)?;
+    let bearer = match Bearer::parse(value) {
+        Ok(bearer) => bearer,
+        Err(ParseError::MissingScheme) => return Ok(None),
+        Err(_) => return Err(MalformedBearer),
+    };
     let token = bearer.token().trim();
     let is_token68 = |c: char| c.is_ascii_alphanumeric() || "-._~+/=".contains(c);
     if token.is_empty() || !token.chars().all(is_token68) {
-        return Err(TokenRejection::MalformedHeader);
+        return Err(MalformedBearer);
     }
     Ok(Some(token.to_owned()))
 }
+
+/// An `Authorization: Bearer` header whose value is not a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MalformedBearer;
 
 impl FromRequest for User {
     type Error = ApiError;
@@ -365,7 +374,7 @@ impl FromRequest for User {
             match token {
                 Ok(Some(token)) => validator.validate(&token).await,
                 Ok(None) => Err(ApiError::MissingCredentials { realm }),
-                Err(reason) => Err(validator.reject(reason, None, None)),
+                Err(MalformedBearer) => Err(ApiError::InvalidRequest { realm }),
             }
         })
     }

@@ -10,6 +10,7 @@
 //! | condition | status | `WWW-Authenticate` |
 //! |---|---|---|
 //! | no credentials | 401 | `Bearer realm="…"` |
+//! | a malformed `Authorization: Bearer` | 400 | `… error="invalid_request"` |
 //! | a bad token | 401 | `… error="invalid_token", error_description="…"` |
 //! | a missing role | 403 | `… error="insufficient_scope", scope="…"` |
 //! | keys unobtainable | 503 | none, with `Retry-After` |
@@ -54,8 +55,6 @@ pub enum TokenRejection {
     WrongTokenType,
     /// A required claim (`exp`, `iss`, `sub`) is absent or of the wrong type.
     MissingClaim,
-    /// The `Authorization` header is not `Bearer <token>`.
-    MalformedHeader,
 }
 
 impl TokenRejection {
@@ -72,7 +71,6 @@ impl TokenRejection {
             Self::WrongAudience => "the token is meant for another audience",
             Self::WrongTokenType => "the token is not an access token",
             Self::MissingClaim => "the token lacks a required claim",
-            Self::MalformedHeader => "the Authorization header is not a bearer token",
         }
     }
 
@@ -89,7 +87,6 @@ impl TokenRejection {
             Self::WrongAudience => "wrong_audience",
             Self::WrongTokenType => "wrong_token_type",
             Self::MissingClaim => "missing_claim",
-            Self::MalformedHeader => "malformed_header",
         }
     }
 }
@@ -116,6 +113,15 @@ pub enum ApiError {
         realm: String,
         /// Why the token was rejected.
         reason: TokenRejection,
+    },
+    /// The `Authorization: Bearer` header is malformed ([RFC 6750 section
+    /// 3.1] `invalid_request`).
+    ///
+    /// [RFC 6750 section 3.1]: https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+    #[error("malformed bearer credentials")]
+    InvalidRequest {
+        /// The realm named in the challenge.
+        realm: String,
     },
     /// The token is valid but lacks a role the operation requires.
     #[error("a required role is missing: {}", roles.join(" "))]
@@ -192,6 +198,11 @@ impl ApiError {
             Self::InvalidToken { reason, .. } => {
                 ("invalid-token", "Invalid token", capitalise(reason.description()))
             }
+            Self::InvalidRequest { .. } => (
+                "invalid-request",
+                "Invalid request",
+                "The Authorization header must be `Bearer <token>`.".into(),
+            ),
             Self::InsufficientRole { roles, .. } => (
                 "insufficient-role",
                 "Forbidden",
@@ -235,6 +246,10 @@ impl ApiError {
             Self::InvalidToken { realm, reason } => (realm, vec![
                 ("error", "invalid_token".to_owned()),
                 ("error_description", reason.description().to_owned()),
+            ]),
+            Self::InvalidRequest { realm } => (realm, vec![
+                ("error", "invalid_request".to_owned()),
+                ("error_description", "malformed bearer credentials".to_owned()),
             ]),
             Self::InsufficientRole { realm, roles } => (realm, vec![
                 ("error", "insufficient_scope".to_owned()),
@@ -301,7 +316,7 @@ impl ResponseError for ApiError {
             Self::KeysUnavailable { .. } | Self::Unavailable { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::BadRequest { .. } | Self::InvalidRequest { .. } => StatusCode::BAD_REQUEST,
             Self::NotFound { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,

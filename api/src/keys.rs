@@ -57,8 +57,6 @@ impl VerifyingKey {
 pub struct KeySet {
     by_kid: HashMap<String, Arc<VerifyingKey>>,
     fallback: Option<Arc<VerifyingKey>>,
-    /// Bumped by every successful fetch.
-    generation: u64,
 }
 
 impl KeySet {
@@ -184,21 +182,20 @@ impl KeyCache {
     /// The key for `kid`, refreshing once (single flight, rate-limited)
     /// when it is unknown or when no key was ever loaded.
     pub async fn get(&self, kid: Option<&str>) -> Result<Arc<VerifyingKey>, KeyLookupError> {
-        let seen = self.keys.load();
-        if let Some(key) = seen.find(kid) {
+        if let Some(key) = self.keys.load().find(kid) {
             return Ok(key);
         }
-        let seen_generation = seen.generation;
-        drop(seen);
+        let arrived = Instant::now();
 
         let mut state = self.refresh.lock().await;
         let current = self.keys.load_full();
-        // Another request refreshed while this one waited: use its result.
-        if current.generation != seen_generation {
-            return current.find(kid).ok_or_else(|| self.miss(&current, &state));
+        if let Some(key) = current.find(kid) {
+            return Ok(key);
         }
+        // A fetch that started after this request arrived already saw what
+        // the realm has now: trust its answer rather than fetch again.
         if let Some(last) = state.last_attempt {
-            if last.elapsed() < self.cooldown {
+            if last >= arrived || last.elapsed() < self.cooldown {
                 return Err(self.miss(&current, &state));
             }
         }
@@ -235,9 +232,8 @@ impl KeyCache {
         let fetched = self.fetch().await;
         self.metrics.key_fetch(fetched.is_err());
         match fetched {
-            Ok(mut set) => {
+            Ok(set) => {
                 state.consecutive_failures = 0;
-                set.generation = self.keys.load().generation + 1;
                 let kids: Vec<&str> = set.by_kid.keys().map(String::as_str).collect();
                 tracing::info!(reason, keys = set.len(), ?kids, "realm keys loaded");
                 self.keys.store(Arc::new(set));

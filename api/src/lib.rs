@@ -42,6 +42,7 @@ pub mod server;
 pub mod settings;
 pub mod spec;
 pub mod telemetry;
+pub mod validation;
 
 pub use auth::{User, Validator};
 pub use error::{ApiError, TokenRejection};

@@ -29,11 +29,12 @@ use actix_web::{
 use tracing::Instrument;
 
 use crate::auth::{bearer_token, User, Validator};
-use crate::error::{ApiError, TokenRejection};
+use crate::error::ApiError;
 use crate::keys::KeyCache;
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::spec::{ApiSpec, Credential, Operation, Security, SpecError};
+use crate::validation::{RequestCheck, RequestChecks};
 
 type RouteFactory = Arc<dyn Fn() -> Route + Send + Sync>;
 type Configure = Arc<dyn Fn(&mut ServiceConfig) + Send + Sync>;
@@ -128,6 +129,7 @@ impl Application {
     ) -> Result<Self, StartupError> {
         let spec = Arc::new(ApiSpec::parse(spec_text)?);
         operations.check(&spec)?;
+        let checks = Arc::new(RequestChecks::compile(&spec)?);
 
         let metrics = Arc::new(Metrics::default());
         let keys = Arc::new(KeyCache::new(&settings.auth, metrics.clone())?);
@@ -142,6 +144,7 @@ impl Application {
         let state = AppState {
             spec: spec.clone(),
             operations: Arc::new(operations),
+            checks,
             validator: validator.clone(),
             metrics: web::Data::from(metrics),
             configure: Arc::new(configure),
@@ -182,6 +185,7 @@ impl Application {
 struct AppState {
     spec: Arc<ApiSpec>,
     operations: Arc<Operations>,
+    checks: Arc<RequestChecks>,
     validator: web::Data<Validator>,
     metrics: web::Data<Metrics>,
     configure: Configure,
@@ -234,6 +238,7 @@ impl AppState {
         let gate = Arc::new(Gate {
             operation_id: operation.id.clone(),
             security: operation.security.clone(),
+            check: self.checks.get(&operation.id),
         });
         factory().method(operation.method.clone()).wrap(from_fn(
             move |request: ServiceRequest, next: Next<BoxBody>| {
@@ -244,16 +249,18 @@ impl AppState {
     }
 }
 
-/// Enforces one operation's security, then counts its outcome.
+/// Enforces one operation's security, then checks the request against
+/// the operation's parameters and body, then counts its outcome.
 struct Gate {
     operation_id: String,
     security: Security,
+    check: Arc<RequestCheck>,
 }
 
 impl Gate {
     async fn run(
         &self,
-        request: ServiceRequest,
+        mut request: ServiceRequest,
         next: Next<BoxBody>,
     ) -> Result<ServiceResponse<BoxBody>, Error> {
         tracing::Span::current().record("operation_id", self.operation_id.as_str());
@@ -264,7 +271,10 @@ impl Gate {
                 if let Some(user) = user {
                     request.extensions_mut().insert(user);
                 }
-                next.call(request).await?
+                match self.check.check(&mut request).await {
+                    Ok(()) => next.call(request).await?,
+                    Err(error) => request.error_response(error),
+                }
             }
             Err(error) => request.error_response(error),
         };
@@ -310,7 +320,7 @@ async fn check_alternative(
     for scheme in schemes {
         let token = match &scheme.credential {
             Credential::Bearer => bearer_token(request)
-                .map_err(|reason| ApiError::InvalidToken { realm: realm(), reason })?,
+                .map_err(|_| ApiError::InvalidRequest { realm: realm() })?,
             Credential::Cookie(name) => cookie_token(request, name),
         };
         let token = token.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
@@ -348,7 +358,7 @@ fn cookie_token(request: &HttpRequest, name: &str) -> Option<String> {
 fn rank(error: &ApiError) -> u8 {
     match error {
         ApiError::MissingCredentials { .. } => 0,
-        ApiError::InvalidToken { reason: TokenRejection::MalformedHeader, .. } => 1,
+        ApiError::InvalidRequest { .. } => 1,
         ApiError::InvalidToken { .. } => 2,
         ApiError::InsufficientRole { .. } => 3,
         _ => 4,

@@ -1,0 +1,142 @@
+//! The key cache against a realm whose keys change and whose server fails.
+
+use std::time::Duration;
+
+use futures_util::future::join_all;
+use serde_json::json;
+
+use crate::helpers::{assert_problem, claims, shared_key, spawn_app, spawn_app_with};
+
+#[actix_web::test]
+async fn a_rotated_key_is_picked_up_without_restart() {
+    let app = spawn_app().await;
+    let old_token = app.token();
+    assert_eq!(app.get_with_token("/api/valid", &old_token).await.status(), 200);
+
+    let next = shared_key("key-2");
+    app.realm.publish(vec![next.clone()]);
+    let new_token = next.sign(&claims(&app.realm.issuer()));
+    let response = app.get_with_token("/api/valid", &new_token).await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    let response = app.get_with_token("/api/valid", &old_token).await;
+    assert_problem(response, 401, "invalid-token").await;
+}
+
+#[actix_web::test]
+async fn an_unknown_kid_is_rejected_after_one_refresh() {
+    let app = spawn_app().await;
+    app.get_with_token("/api/valid", &app.token()).await;
+    let before = app.realm.jwks_fetches();
+
+    let stranger = shared_key("stranger");
+    let token = stranger.sign(&claims(&app.realm.issuer()));
+    let response = app.get_with_token("/api/valid", &token).await;
+
+    let challenge = assert_problem(response, 401, "invalid-token").await;
+    assert!(challenge.contains("unknown key"), "{challenge}");
+    assert_eq!(app.realm.jwks_fetches(), before + 1);
+}
+
+#[actix_web::test]
+async fn a_warm_cache_keeps_serving_while_the_key_server_is_down() {
+    let app = spawn_app().await;
+    assert_eq!(app.get_with_token("/api/valid", &app.token()).await.status(), 200);
+
+    app.realm.set_up(false);
+    let fresh_token = app.token();
+    let response = app.get_with_token("/api/valid", &fresh_token).await;
+
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+#[actix_web::test]
+async fn a_cold_cache_answers_503_with_retry_after_when_keys_are_unobtainable() {
+    let app = spawn_app_with(|settings| {
+        settings.auth.kid_cooldown = Duration::from_secs(10);
+        settings.auth.url = "http://127.0.0.1:9".into();
+        settings.auth.issuers = vec!["http://127.0.0.1:9/realms/samples".into()];
+    }).await;
+    let token = app.key.sign(&claims("http://127.0.0.1:9/realms/samples"));
+
+    let response = app.get_with_token("/api/valid", &token).await;
+
+    let retry_after = response.headers().get("retry-after").cloned();
+    let challenge = assert_problem(response, 503, "keys-unavailable").await;
+    assert!(challenge.is_empty(), "a 503 carries no challenge");
+    let seconds: u64 = retry_after.unwrap().to_str().unwrap().parse().unwrap();
+    assert!((1..=10).contains(&seconds));
+}
+
+#[actix_web::test]
+async fn the_realm_public_key_is_used_when_the_jwks_is_unusable() {
+    let app = spawn_app_with(|_| {}).await;
+    app.realm.state.lock().unwrap().jwks_broken = true;
+    // The scheduled first fetch may have run before the JWKS broke; wait
+    // past it and force a fresh fetch through an unknown kid.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let stranger = shared_key("stranger");
+    app.get_with_token("/api/valid", &stranger.sign(&claims(&app.realm.issuer()))).await;
+
+    let response = app.get_with_token("/api/valid", &app.token()).await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(app.realm.state.lock().unwrap().realm_fetches >= 1);
+}
+
+#[actix_web::test]
+async fn a_flood_of_unknown_kids_costs_at_most_one_fetch_per_cooldown() {
+    let app = spawn_app_with(|settings| {
+        settings.auth.kid_cooldown = Duration::from_secs(30);
+    }).await;
+    assert_eq!(app.get_with_token("/api/valid", &app.token()).await.status(), 200);
+    let before = app.realm.jwks_fetches();
+
+    let key = shared_key("flood");
+    let requests = (0..100).map(|n| {
+        let mut key = key.clone();
+        key.kid = format!("random-{n}");
+        let token = key.sign(&claims(&app.realm.issuer()));
+        let request = app.client.get(app.url("/api/valid")).bearer_auth(token).send();
+        async move { request.await.unwrap().status().as_u16() }
+    });
+    let statuses = join_all(requests).await;
+
+    assert!(statuses.iter().all(|status| *status == 401));
+    assert!(app.realm.jwks_fetches() - before <= 1, "fetches: {}", app.realm.jwks_fetches());
+}
+
+#[actix_web::test]
+async fn concurrent_unknown_kids_share_one_refresh() {
+    let app = spawn_app().await;
+    assert_eq!(app.get_with_token("/api/valid", &app.token()).await.status(), 200);
+    let before = app.realm.jwks_fetches();
+    let next = shared_key("key-3");
+    app.realm.publish(vec![app.key.clone(), next.clone()]);
+
+    let token = next.sign(&claims(&app.realm.issuer()));
+    let requests = (0..20).map(|_| {
+        let request = app.client.get(app.url("/api/valid")).bearer_auth(&token).send();
+        async move { request.await.unwrap().status().as_u16() }
+    });
+    let statuses = join_all(requests).await;
+
+    assert!(statuses.iter().all(|status| *status == 200), "{statuses:?}");
+    let fetches = app.realm.jwks_fetches() - before;
+    assert!(fetches <= 2, "one refresh expected, saw {fetches}");
+}
+
+#[actix_web::test]
+async fn a_cached_validation_never_outlives_its_token() {
+    let app = spawn_app_with(|settings| {
+        settings.auth.leeway = Duration::ZERO;
+    }).await;
+    let expiry = crate::helpers::now() + 2;
+    let token = app.token_with(|claims| claims["exp"] = json!(expiry));
+    assert_eq!(app.get_with_token("/api/valid", &token).await.status(), 200);
+
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let response = app.get_with_token("/api/valid", &token).await;
+
+    assert_problem(response, 401, "invalid-token").await;
+}

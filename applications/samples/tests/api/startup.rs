@@ -1,0 +1,53 @@
+//! The app refuses to start when its spec and handlers disagree.
+
+use api::{Application, Operations};
+
+use crate::helpers::{settings_for, KeyServer};
+
+async fn ok() -> &'static str {
+    "OK!"
+}
+
+#[actix_web::test]
+async fn startup_fails_listing_every_unbound_and_unknown_operation() {
+    let realm = KeyServer::start(vec![]).await;
+    let operations = Operations::new()
+        .bind("getPing", ok)
+        .bind("getValid", ok)
+        .bind("deleteEverything", ok);
+
+    let result = Application::build(samples::SPEC, operations, &settings_for(&realm), |_| {});
+
+    let message = result.err().expect("start-up must fail").to_string();
+    for id in ["getError", "getValidCookie", "getValidAdmin", "getMe"] {
+        assert!(message.contains(&format!("`{id}`")), "{id} missing from: {message}");
+    }
+    assert!(message.contains("handler for `deleteEverything` matches no operation"));
+}
+
+#[actix_web::test]
+async fn startup_fails_on_an_unsupported_security_scheme() {
+    let realm = KeyServer::start(vec![]).await;
+    let spec = samples::SPEC.replace(
+        "      type: http\n      scheme: bearer\n",
+        "      type: http\n      scheme: basic\n",
+    );
+
+    let result = Application::build(&spec, samples::operations(), &settings_for(&realm), |_| {});
+
+    let message = result.err().expect("start-up must fail").to_string();
+    assert!(message.contains("security scheme `bearerAuth` is not supported"), "{message}");
+}
+
+#[actix_web::test]
+async fn the_served_spec_is_the_embedded_contract() {
+    let app = crate::helpers::spawn_app().await;
+
+    let served: serde_json::Value = app.client.get(app.url("/api/openapi.json"))
+        .send().await.unwrap().json().await.unwrap();
+    let docs = app.client.get(app.url("/api/ui/")).send().await.unwrap();
+
+    let embedded: serde_json::Value = yaml_serde::from_str(samples::SPEC).unwrap();
+    assert_eq!(served, embedded);
+    assert_eq!(docs.status().as_u16(), 200);
+}
