@@ -476,7 +476,10 @@ fn ensure_data_dir(data_dir: &Path) -> Result<(), KeyError> {
 fn warn_if_readable_by_others(path: &Path) {
     if let Ok(metadata) = fs::metadata(path) {
         if metadata.mode() & 0o077 != 0 {
-            tracing::warn!(path = %path.display(), "the key file is readable by others; chmod 600 it");
+            tracing::warn!(
+                path = %path.display(),
+                "the key file is readable by others; chmod 600 it"
+            );
         }
     }
 }

@@ -16,7 +16,7 @@
 //! is listed in `scope` but adds no claims; parsing `clientScopes` would
 //! lift this.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::Path;
 
 use secrecy::SecretString;
@@ -421,29 +421,22 @@ impl RoleCatalog {
         }
     }
 
-    /// Expands directly assigned roles through composites. Each role is
-    /// visited once, so cycles in the export end the walk.
+    /// Expands directly assigned roles through composites, breadth
+    /// first. Each role is visited once, so cycles in the export end the
+    /// walk.
     fn expand(
         &self,
         realm_roles: &[String],
         client_roles: &BTreeMap<String, Vec<String>>,
     ) -> EffectiveRoles {
+        let direct = Composites {
+            realm: realm_roles.to_vec(),
+            client: client_roles.clone(),
+        };
+        let mut pending: VecDeque<RoleRef> = direct.refs().collect();
         let mut effective = EffectiveRoles::default();
-        let mut pending: Vec<(Option<String>, String)> = Vec::new();
-        for role in realm_roles.iter().rev() {
-            pending.push((None, role.clone()));
-        }
-        for (client, roles) in client_roles.iter().rev() {
-            for role in roles.iter().rev() {
-                pending.push((Some(client.clone()), role.clone()));
-            }
-        }
-        pending.reverse();
 
-        let mut index = 0;
-        while index < pending.len() {
-            let (client, role) = pending[index].clone();
-            index += 1;
+        while let Some((client, role)) = pending.pop_front() {
             let composites = match &client {
                 None if effective.add_realm(&role) => self.realm.get(&role),
                 Some(client) if effective.add_client(client, &role) => {
@@ -451,19 +444,26 @@ impl RoleCatalog {
                 }
                 _ => None,
             };
-            if let Some(composites) = composites {
-                for inner in &composites.realm {
-                    pending.push((None, inner.clone()));
-                }
-                for (inner_client, inner_roles) in &composites.client {
-                    for inner in inner_roles {
-                        pending.push((Some(inner_client.clone()), inner.clone()));
-                    }
-                }
-            }
+            pending.extend(composites.into_iter().flat_map(Composites::refs));
         }
         effective.client.retain(|_, roles| !roles.is_empty());
         effective
+    }
+}
+
+/// A role: its client (`None` for a realm role) and name.
+type RoleRef = (Option<String>, String);
+
+impl Composites {
+    /// The roles listed, realm roles first.
+    fn refs(&self) -> impl Iterator<Item = RoleRef> + '_ {
+        let realm = self.realm.iter().map(|role| (None, role.clone()));
+        let client = self.client.iter().flat_map(|(client, roles)| {
+            roles
+                .iter()
+                .map(move |role| (Some(client.clone()), role.clone()))
+        });
+        realm.chain(client)
     }
 }
 

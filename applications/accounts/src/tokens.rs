@@ -306,28 +306,7 @@ impl Grant<'_> {
     /// when its client scope applies, as with Keycloak's mappers.
     pub fn access_claims(&self) -> AccessClaims {
         let scope = self.scope;
-        let roles = scope.includes("roles").then_some(&self.user.roles);
-        let resource_access: Option<BTreeMap<String, RoleList>> = roles
-            .map(|roles| {
-                roles
-                    .client
-                    .iter()
-                    .map(|(client, roles)| {
-                        (
-                            client.clone(),
-                            RoleList {
-                                roles: roles.clone(),
-                            },
-                        )
-                    })
-                    .collect()
-            })
-            .filter(|access: &BTreeMap<_, _>| !access.is_empty());
-        let realm_access = roles
-            .filter(|roles| !roles.realm.is_empty())
-            .map(|roles| RoleList {
-                roles: roles.realm.clone(),
-            });
+        let (realm_access, resource_access) = self.role_claims();
         let origins = &self.client.web_origins;
         let is_service =
             self.user.service_account_client_id.is_some() && scope.includes("service_account");
@@ -354,6 +333,33 @@ impl Grant<'_> {
             client_address: address,
             client_id: is_service.then(|| self.client.client_id.clone()),
         }
+    }
+
+    /// `realm_access` and `resource_access`, from the `roles` scope.
+    fn role_claims(&self) -> (Option<RoleList>, Option<BTreeMap<String, RoleList>>) {
+        if !self.scope.includes("roles") {
+            return (None, None);
+        }
+        let roles = &self.user.roles;
+        let realm_access = (!roles.realm.is_empty()).then(|| RoleList {
+            roles: roles.realm.clone(),
+        });
+        let resource_access: BTreeMap<String, RoleList> = roles
+            .client
+            .iter()
+            .map(|(client, roles)| {
+                (
+                    client.clone(),
+                    RoleList {
+                        roles: roles.clone(),
+                    },
+                )
+            })
+            .collect();
+        (
+            realm_access,
+            (!resource_access.is_empty()).then_some(resource_access),
+        )
     }
 
     /// Audience mappers first, then, with the `roles` scope, every other

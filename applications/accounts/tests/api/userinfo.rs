@@ -73,10 +73,11 @@ async fn userinfo_with_a_forged_token_is_401_invalid_token() {
     let response = userinfo(&app, Some("eyJhbGciOiJSUzI1NiJ9.e30.c2ln")).await;
 
     assert_eq!(response.status(), 401);
-    assert_eq!(
-        challenge(&response),
-        r#"Bearer realm="samples", error="invalid_token", error_description="Token verification failed""#
+    let expected = concat!(
+        r#"Bearer realm="samples", error="invalid_token", "#,
+        r#"error_description="Token verification failed""#,
     );
+    assert_eq!(challenge(&response), expected);
 }
 
 #[tokio::test]
