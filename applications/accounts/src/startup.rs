@@ -2,7 +2,7 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
@@ -83,6 +83,12 @@ impl Application {
     /// are `{base_url}/realms/{realm}`.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
+    }
+
+    /// A handle that stops the server (`handle.stop(true).await`), for
+    /// embedders and tests that need a clean shutdown.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
     }
 
     /// Serves until the process is stopped.
