@@ -138,6 +138,7 @@ impl Location {
 /// The JSON types a parameter's text may be read as, in order of trial.
 #[derive(Debug, Clone, Copy, Default)]
 struct Reading {
+    integer: bool,
     number: bool,
     boolean: bool,
 }
@@ -297,7 +298,8 @@ impl Compiler<'_> {
             _ => Vec::new(),
         };
         Reading {
-            number: types.iter().any(|kind| matches!(*kind, "integer" | "number")),
+            integer: types.contains(&"integer"),
+            number: types.contains(&"number"),
             boolean: types.contains(&"boolean"),
         }
     }
@@ -375,11 +377,13 @@ impl Reading {
     /// `text` as the JSON value its schema expects, or as a string when it
     /// reads as nothing else (the schema then reports the wrong type).
     fn read(self, text: &str) -> Value {
-        if self.number {
-            if let Ok(number) = text.trim().parse::<serde_json::Number>() {
-                if text.trim() == text {
-                    return Value::Number(number);
-                }
+        // An integer is written with digits only: `1e3` and `1.0` are
+        // numbers in JSON Schema's eyes, but no integer parser reads them.
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let integral = !digits.is_empty() && digits.bytes().all(|byte| byte.is_ascii_digit());
+        if self.number || (self.integer && integral) {
+            if let Ok(number) = text.parse::<serde_json::Number>() {
+                return Value::Number(number);
             }
         }
         if self.boolean && (text == "true" || text == "false") {
@@ -684,6 +688,15 @@ components:
         let error = run("getThing", request).await.unwrap_err();
 
         assert!(detail_of(&error).contains("`thingId`"), "{}", detail_of(&error));
+    }
+
+    #[actix_web::test]
+    async fn an_integer_parameter_written_as_a_float_is_refused() {
+        for text in ["1e3", "1.0", "+1", " 1"] {
+            let request = TestRequest::get().param("thingId", text);
+
+            assert!(run("getThing", request).await.is_err(), "{text} passed");
+        }
     }
 
     #[actix_web::test]

@@ -3,5 +3,6 @@
 
 mod helpers;
 mod keys;
+mod sampleresources;
 mod security;
 mod startup;
