@@ -5,9 +5,11 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use sqlx::{Connection, Executor};
 
+use samples::settings::{Backend, StoreSettings};
+
 use super::support::{
-    fresh_store_settings, spawn_on, spawn_store_app, sqlite_file, sqlite_store_settings,
-    COLLECTION,
+    fresh_store_settings, spawn_on, spawn_on_unchecked, spawn_store_app, sqlite_file,
+    sqlite_store_settings, COLLECTION,
 };
 use crate::helpers::assert_problem;
 
@@ -58,8 +60,8 @@ async fn resources_survive_a_restart_on_the_same_data_directory() {
 async fn the_sqlite_file_is_created_on_first_start() {
     let (settings, data_dir) = sqlite_store_settings();
     let nested = data_dir.as_ref().unwrap().path().join("nested/samples");
-    let settings = samples::settings::StoreSettings {
-        backend: samples::settings::Backend::Sqlite { data_dir: nested.clone() },
+    let settings = StoreSettings {
+        backend: Backend::Sqlite { data_dir: nested.clone() },
         ..settings
     };
 
@@ -108,4 +110,19 @@ async fn a_write_while_sqlite_is_locked_returns_503_and_loses_nothing() {
     let items = app.all().await;
     assert_eq!(items, vec![kept]);
     assert_eq!(app.create(&json!({"a": 3})).await.status().as_u16(), 201);
+}
+
+#[actix_web::test]
+async fn a_write_when_postgres_cannot_be_reached_returns_503() {
+    // A port that was free a moment ago: nothing answers there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("postgres://samples@127.0.0.1:{port}/samples");
+    let mut settings = StoreSettings::with_backend(Backend::Postgres { url: url.into() });
+    settings.timeout = Duration::from_secs(1);
+    let app = spawn_on_unchecked(settings).await;
+
+    let response = app.create(&json!({"a": 1})).await;
+
+    assert_eq!(response.headers()["retry-after"], "5");
+    assert_problem(response, 503, "unavailable").await;
 }

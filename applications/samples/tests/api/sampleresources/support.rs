@@ -106,6 +106,15 @@ async fn fresh_schema(url: &str) -> Backend {
 /// Starts the app on the store `settings` describe.
 pub async fn spawn_on(settings: StoreSettings, data_dir: Option<tempfile::TempDir>) -> StoreApp {
     let store = Store::connect(&settings).await.expect("the store opens");
+    spawn_with(store, data_dir).await
+}
+
+/// Starts the app on a store that is not touched first (it may be down).
+pub async fn spawn_on_unchecked(settings: StoreSettings) -> StoreApp {
+    spawn_with(Store::open(&settings).unwrap(), None).await
+}
+
+async fn spawn_with(store: Store, data_dir: Option<tempfile::TempDir>) -> StoreApp {
     let key = shared_key("key-1");
     let realm = KeyServer::start(vec![key.clone()]).await;
     let app = samples::build_with_store(&settings_for(&realm), store.clone())
