@@ -45,8 +45,17 @@ async fn me_shows_what_the_app_reads_from_a_keycloak_token() {
     assert_eq!(response.status().as_u16(), 200);
     let me: serde_json::Value = response.json().await.unwrap();
     assert_eq!(me["username"], "alice");
-    assert!(me["realmRoles"].as_array().unwrap().contains(&"user".into()), "{me}");
-    assert_eq!(me["clientRoles"]["samples-api"], serde_json::json!(["reader"]));
+    assert!(
+        me["realmRoles"]
+            .as_array()
+            .unwrap()
+            .contains(&"user".into()),
+        "{me}"
+    );
+    assert_eq!(
+        me["clientRoles"]["samples-api"],
+        serde_json::json!(["reader"])
+    );
 }
 
 #[actix_web::test]
@@ -55,7 +64,9 @@ async fn valid_accepts_a_service_account_token_with_the_user_role() {
     let app = spawn_samples(&keycloak_url(), |_| {}).await;
     let body = keycloak.service_login().await;
 
-    let response = app.get_with_token("/api/valid", text(&body, "access_token")).await;
+    let response = app
+        .get_with_token("/api/valid", text(&body, "access_token"))
+        .await;
 
     assert_ok(response).await;
 }
@@ -66,9 +77,17 @@ async fn valid_admin_refuses_a_service_account_token_with_403() {
     let app = spawn_samples(&keycloak_url(), |_| {}).await;
     let body = keycloak.service_login().await;
 
-    let response = app.get_with_token("/api/valid-admin", text(&body, "access_token")).await;
+    let response = app
+        .get_with_token("/api/valid-admin", text(&body, "access_token"))
+        .await;
 
-    assert_refused(response, 403, "insufficient-role", Some("insufficient_scope")).await;
+    assert_refused(
+        response,
+        403,
+        "insufficient-role",
+        Some("insufficient_scope"),
+    )
+    .await;
 }
 
 #[actix_web::test]
@@ -77,7 +96,9 @@ async fn valid_refuses_a_keycloak_id_token_as_invalid() {
     let app = spawn_samples(&keycloak_url(), |_| {}).await;
     let body = keycloak.login(ALICE, "openid").await;
 
-    let response = app.get_with_token("/api/valid", text(&body, "id_token")).await;
+    let response = app
+        .get_with_token("/api/valid", text(&body, "id_token"))
+        .await;
 
     assert_invalid_token(response).await;
 }
@@ -88,7 +109,9 @@ async fn valid_refuses_a_keycloak_refresh_token_as_invalid() {
     let app = spawn_samples(&keycloak_url(), |_| {}).await;
     let body = keycloak.login(ALICE, "openid").await;
 
-    let response = app.get_with_token("/api/valid", text(&body, "refresh_token")).await;
+    let response = app
+        .get_with_token("/api/valid", text(&body, "refresh_token"))
+        .await;
 
     assert_invalid_token(response).await;
 }
@@ -101,7 +124,13 @@ async fn valid_admin_refuses_alice_who_lacks_the_admin_role() {
 
     let response = app.get_with_token("/api/valid-admin", &token).await;
 
-    assert_refused(response, 403, "insufficient-role", Some("insufficient_scope")).await;
+    assert_refused(
+        response,
+        403,
+        "insufficient-role",
+        Some("insufficient_scope"),
+    )
+    .await;
 }
 
 #[actix_web::test]

@@ -14,8 +14,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use support::{
-    assert_invalid_token, assert_ok, keycloak_env, keycloak_url, kid_of, kids, spawn_samples,
-    text, Provider, SamplesApp, ALICE, REALM,
+    assert_invalid_token, assert_ok, keycloak_env, keycloak_url, kid_of, kids, spawn_samples, text,
+    Provider, SamplesApp, ALICE, REALM,
 };
 
 const KEY_PROVIDER_TYPE: &str = "org.keycloak.keys.KeyProvider";
@@ -49,13 +49,21 @@ impl Admin {
 
     async fn get(&self, path: &str) -> Value {
         let request = self.keycloak.client.get(self.url(path));
-        let response = request.bearer_auth(self.token().await).send().await.unwrap();
+        let response = request
+            .bearer_auth(self.token().await)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status().as_u16(), 200, "GET {path}");
         response.json().await.unwrap()
     }
 
     async fn send(&self, request: reqwest::RequestBuilder, expected: u16) -> reqwest::Response {
-        let response = request.bearer_auth(self.token().await).send().await.unwrap();
+        let response = request
+            .bearer_auth(self.token().await)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status().as_u16(), expected);
         response
     }
@@ -66,8 +74,13 @@ impl Admin {
         let keys = self.get("/keys").await;
         let keys = keys["keys"].as_array().unwrap();
         let signing = keys.iter().filter(|key| key["algorithm"] == "RS256");
-        let highest = signing.filter_map(|key| key["providerPriority"].as_i64()).max();
-        let key = keys.iter().find(|key| key["kid"] == kid).expect("the kid is a realm key");
+        let highest = signing
+            .filter_map(|key| key["providerPriority"].as_i64())
+            .max();
+        let key = keys
+            .iter()
+            .find(|key| key["kid"] == kid)
+            .expect("the kid is a realm key");
         (text(key, "providerId").to_owned(), highest.unwrap_or(0))
     }
 
@@ -84,7 +97,11 @@ impl Admin {
                 "active": ["true"], "keySize": ["2048"], "algorithm": ["RS256"],
             },
         });
-        let request = self.keycloak.client.post(self.url("/components")).json(&component);
+        let request = self
+            .keycloak
+            .client
+            .post(self.url("/components"))
+            .json(&component);
         let response = self.send(request, 201).await;
         let location = response.headers()["location"].to_str().unwrap();
         location.rsplit('/').next().unwrap().to_owned()
@@ -100,7 +117,10 @@ impl Admin {
     }
 
     async fn delete(&self, id: &str) {
-        let request = self.keycloak.client.delete(self.url(&format!("/components/{id}")));
+        let request = self
+            .keycloak
+            .client
+            .delete(self.url(&format!("/components/{id}")));
         self.send(request, 204).await;
     }
 }
@@ -129,7 +149,9 @@ struct OldKey {
 #[actix_web::test]
 async fn running_apps_follow_a_key_rotation_done_through_the_admin_api() {
     let keycloak = Provider::keycloak();
-    let admin = Admin { keycloak: keycloak.clone() };
+    let admin = Admin {
+        keycloak: keycloak.clone(),
+    };
     // The cooldown only spaces out fetches for unknown kids (10 s by
     // default); zero lets the first new-kid token trigger the fetch.
     let following = spawn_samples(&keycloak_url(), |auth| {
@@ -159,7 +181,11 @@ async fn current_key(keycloak: &Provider, admin: &Admin) -> OldKey {
     let token = keycloak.access_token(ALICE).await;
     let kid = kid_of(&token);
     let (provider, _) = admin.provider_of(&kid).await;
-    OldKey { token, kid, provider }
+    OldKey {
+        token,
+        kid,
+        provider,
+    }
 }
 
 /// Returns a token signed by the new key.
@@ -188,7 +214,10 @@ async fn make_the_old_key_passive_and_check_it_still_verifies(
 ) {
     admin.set_flag(&old.provider, "active", false).await;
 
-    assert!(kids(&keycloak.jwks().await).contains(&old.kid), "a passive key stays published");
+    assert!(
+        kids(&keycloak.jwks().await).contains(&old.kid),
+        "a passive key stays published"
+    );
     assert_ne!(kid_of(&keycloak.access_token(ALICE).await), old.kid);
     let fresh = spawn_samples(&keycloak_url(), |_| {}).await;
     assert_ok(fresh.get_with_token("/api/valid", &old.token).await).await;
@@ -202,10 +231,16 @@ async fn disable_the_old_key_and_check_it_is_refused(
 ) {
     admin.set_flag(&old.provider, "enabled", false).await;
 
-    assert!(!kids(&keycloak.jwks().await).contains(&old.kid), "a disabled key is withdrawn");
+    assert!(
+        !kids(&keycloak.jwks().await).contains(&old.kid),
+        "a disabled key is withdrawn"
+    );
     let fresh = spawn_samples(&keycloak_url(), |_| {}).await;
     assert_invalid_token(fresh.get_with_token("/api/valid", &old.token).await).await;
     let limit = Duration::from_secs(10);
-    assert_eq!(wait_for_status(scheduled, &old.token, 401, limit).await, 401);
+    assert_eq!(
+        wait_for_status(scheduled, &old.token, 401, limit).await,
+        401
+    );
     assert_invalid_token(scheduled.get_with_token("/api/valid", &old.token).await).await;
 }

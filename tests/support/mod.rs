@@ -74,7 +74,10 @@ impl Provider {
     }
 
     pub fn at(address: &str) -> Self {
-        Self { address: address.trim_end_matches('/').to_owned(), client: http_client() }
+        Self {
+            address: address.trim_end_matches('/').to_owned(),
+            client: http_client(),
+        }
     }
 
     /// `{address}/realms/{realm}`.
@@ -84,7 +87,10 @@ impl Provider {
 
     /// URL of an OpenID Connect endpoint of the samples realm.
     pub fn oidc_url(&self, endpoint: &str) -> String {
-        format!("{}/protocol/openid-connect/{endpoint}", self.realm_url(REALM))
+        format!(
+            "{}/protocol/openid-connect/{endpoint}",
+            self.realm_url(REALM)
+        )
     }
 
     /// Posts a form to a realm's token endpoint.
@@ -170,7 +176,10 @@ pub async fn spawn_samples(
 ) -> SamplesApp {
     let mut auth = api::AuthSettings::new(auth_url, REALM);
     adjust(&mut auth);
-    let settings = api::Settings { bind_addr: "127.0.0.1:0".parse().unwrap(), auth };
+    let settings = api::Settings {
+        bind_addr: "127.0.0.1:0".parse().unwrap(),
+        auth,
+    };
     let app = samples::build(&settings).expect("the samples app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let keys = app.keys();
@@ -182,8 +191,14 @@ pub async fn spawn_samples(
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(!keys.snapshot().is_empty(), "the samples app loaded no key from {auth_url}");
-    SamplesApp { address, client: http_client() }
+    assert!(
+        !keys.snapshot().is_empty(),
+        "the samples app loaded no key from {auth_url}"
+    );
+    SamplesApp {
+        address,
+        client: http_client(),
+    }
 }
 
 impl SamplesApp {
@@ -206,7 +221,11 @@ impl SamplesApp {
 
     /// GET `path` without credentials.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("the samples app answers")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the samples app answers")
     }
 
     /// The status of GET `path` with a bearer token.
@@ -236,7 +255,10 @@ pub async fn assert_refused(
         .get("www-authenticate")
         .map(|value| value.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    assert!(challenge.starts_with(r#"Bearer realm="samples""#), "{challenge}");
+    assert!(
+        challenge.starts_with(r#"Bearer realm="samples""#),
+        "{challenge}"
+    );
     if let Some(error) = error {
         let expected = format!(r#"error="{error}""#);
         assert!(challenge.contains(&expected), "{challenge}");
@@ -255,7 +277,9 @@ pub fn decode_unverified(token: &str) -> (Value, Value) {
     let mut parts = token.split('.');
     let mut next = || {
         let part = parts.next().expect("a JWT has three parts");
-        let bytes = URL_SAFE_NO_PAD.decode(part).expect("a JWT part is base64url");
+        let bytes = URL_SAFE_NO_PAD
+            .decode(part)
+            .expect("a JWT part is base64url");
         serde_json::from_slice::<Value>(&bytes).expect("a JWT part is JSON")
     };
     (next(), next())
@@ -275,12 +299,17 @@ pub fn kids(jwks: &Value) -> Vec<String> {
 /// A string field of a JSON object; panics naming the field (not the
 /// value, which may be a token) when it is missing.
 pub fn text<'a>(body: &'a Value, field: &str) -> &'a str {
-    body[field].as_str().unwrap_or_else(|| panic!("`{field}` is missing or not a string"))
+    body[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("`{field}` is missing or not a string"))
 }
 
 /// A temporary data directory for a development provider.
 pub fn temp_data_dir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("suite-test-").tempdir().expect("a temp dir")
+    tempfile::Builder::new()
+        .prefix("suite-test-")
+        .tempdir()
+        .expect("a temp dir")
 }
 
 /// Starts the development identity provider in this test's runtime on
@@ -292,7 +321,9 @@ pub async fn spawn_dev_provider(data_dir: &Path) -> String {
         data_dir: data_dir.to_owned(),
         ..accounts::Settings::default()
     };
-    let app = accounts::Application::build(settings).await.expect("the dev provider starts");
+    let app = accounts::Application::build(settings)
+        .await
+        .expect("the dev provider starts");
     let base_url = app.base_url();
     actix_web::rt::spawn(app.run_until_stopped());
     base_url
