@@ -208,10 +208,13 @@ impl AppState {
         }
         for (path, operations) in by_path {
             let mut resource = web::resource(format!("{base}{path}"));
+            let allow: Vec<&str> = operations.iter().map(|op| op.method.as_str()).collect();
+            let allow = allow.join(", ");
             for operation in operations {
                 resource = resource.route(self.route_for(operation));
             }
-            config.service(resource.default_service(web::to(method_not_allowed)));
+            let refuse = web::to(move || method_not_allowed(allow.clone()));
+            config.service(resource.default_service(refuse));
         }
 
         let spec = self.spec.clone();
@@ -422,6 +425,14 @@ async fn not_found(request: HttpRequest) -> HttpResponse {
     ApiError::NotFound { detail }.error_response()
 }
 
-async fn method_not_allowed() -> HttpResponse {
-    ApiError::MethodNotAllowed.error_response()
+/// A 405 with the `Allow` header listing the path's methods
+/// ([RFC 9110 section 15.5.6]).
+///
+/// [RFC 9110 section 15.5.6]: https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6
+async fn method_not_allowed(allow: String) -> HttpResponse {
+    let mut response = ApiError::MethodNotAllowed.error_response();
+    if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(actix_web::http::header::ALLOW, value);
+    }
+    response
 }

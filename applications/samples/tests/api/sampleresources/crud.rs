@@ -187,3 +187,14 @@ async fn a_write_with_a_rejected_token_returns_401_invalid_token() {
     assert!(challenge.contains(r#"error="invalid_token""#), "{challenge}");
     assert!(app.all().await.is_empty());
 }
+
+#[actix_web::test]
+async fn an_undeclared_method_returns_405_naming_the_allowed_ones() {
+    let app = spawn_store_app().await;
+
+    let response = app.app.client.patch(app.item(1)).send().await.unwrap();
+
+    let allow = response.headers()["allow"].to_str().unwrap().to_owned();
+    assert_eq!(allow, "GET, PUT, DELETE");
+    assert_problem(response, 405, "method-not-allowed").await;
+}
