@@ -3,7 +3,9 @@
 #
 #   scripts/postgres.sh start    start one (or reuse the running one); prints
 #                                DATABASE_URL=postgres://... as the only line
-#                                on stdout and writes it to $DIR/env
+#                                on stdout and writes `export DATABASE_URL=...`
+#                                to $SAMPLES_PG_DIR/env and, when set, to
+#                                $SAMPLES_PG_ENV_FILE
 #   scripts/postgres.sh url      print DATABASE_URL=... of the running one
 #   scripts/postgres.sh stop     stop it and delete its files
 #
@@ -77,7 +79,7 @@ start() {
     local bin
     bin=$(bin_dir)
     if is_running; then
-        url
+        announce
         return
     fi
 
@@ -97,9 +99,16 @@ start() {
     as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U "$DB_USER" -d postgres -q \
         -c "CREATE DATABASE $DB_NAME" >&2
 
-    url | tee "$DIR/env.tmp" >/dev/null
-    sed 's/^/export /' "$DIR/env.tmp" >"$DIR/env" && rm -f "$DIR/env.tmp"
     log "listening on 127.0.0.1:$port (data in $DATA)"
+    announce
+}
+
+# Prints the URL and writes the env file(s).
+announce() {
+    url | sed 's/^/export /' >"$DIR/env"
+    if [[ -n "${SAMPLES_PG_ENV_FILE:-}" ]]; then
+        cp "$DIR/env" "$SAMPLES_PG_ENV_FILE"
+    fi
     url
 }
 
