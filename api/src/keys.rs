@@ -174,6 +174,17 @@ impl KeyCache {
         })
     }
 
+    /// Replaces the key set with the usable keys of `jwks` (a JWKS
+    /// document) without asking the identity provider; returns how many
+    /// were kept. For fixed key sets, tests and benchmarks.
+    pub fn install_jwks(&self, jwks: serde_json::Value) -> Result<usize, serde_json::Error> {
+        let document: JwksDocument = serde_json::from_value(jwks)?;
+        let set = self.keys_from_jwks(document);
+        let count = set.len();
+        self.keys.store(Arc::new(set));
+        Ok(count)
+    }
+
     /// The current key set; never waits.
     pub fn snapshot(&self) -> Arc<KeySet> {
         self.keys.load_full()

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Benchmark: is a secured endpoint nearly as fast as a public one?
+#
+# Builds the suite in release mode, starts it on loopback (development
+# identity provider + samples app), gets a token, and measures with wrk,
+# one endpoint after the other:
+#   /api/ping (public), /api/valid (bearer), /api/valid-cookie (cookie).
+# Then: requests the apps made to the identity provider during the load
+# (from /metrics), idle memory and start-to-ready time of a samples app,
+# and the criterion micro-benchmark of the validation path.
+#
+# It prints a table and the ratios. It asserts nothing: the numbers go into
+# docs/performance.md by hand, with the machine they came from.
+#
+# Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64),
+# BENCH_THREADS (default 2).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+readonly SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
+readonly CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+readonly THREADS="${BENCH_THREADS:-2}"
+readonly WORK="$(mktemp -d)"
+pids=()
+
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+if ! command -v wrk >/dev/null; then
+    echo "Installing wrk (Debian package)..."
+    if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq wrk >/dev/null \
+        || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+    else sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+echo "Building the suite in release mode..."
+cargo build --release -q --bin suite --bin samples
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_for() {
+    local url=$1
+    for _ in $(seq 1 200); do
+        curl -fs -o /dev/null "$url" && return 0
+        sleep 0.05
+    done
+    echo "timed out waiting for $url" >&2
+    return 1
+}
+
+idp_port=$(free_port)
+api_port=$(free_port)
+ACCOUNTS_BIND_ADDR="127.0.0.1:$idp_port" BIND_ADDR="127.0.0.1:$api_port" \
+    ACCOUNTS_DATA_DIR="$WORK/accounts" RUST_LOG=warn \
+    target/release/suite >"$WORK/suite.log" 2>&1 &
+pids+=($!)
+idp="http://localhost:$idp_port"
+api="http://localhost:$api_port"
+wait_for "$api/health/ready"
+
+token=$(curl -fs -d grant_type=password -d client_id=samples-web -d username=alice \
+    -d password=alice-dev-password "$idp/realms/samples/protocol/openid-connect/token" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+key_fetches() {
+    curl -fs "$api/metrics" | awk '/^auth_key_fetches_total/ {print $2}'
+}
+
+# Prints "requests/s p50 p99" for one wrk run.
+measure() {
+    local path=$1; shift
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --latency "$@" \
+        "$api$path" >"$WORK/wrk.out"
+    if grep -q "Non-2xx" "$WORK/wrk.out"; then
+        echo "non-2xx answers on $path:" >&2
+        cat "$WORK/wrk.out" >&2
+        return 1
+    fi
+    awk '
+        /Requests\/sec/ {rps=$2}
+        $1=="50%" {p50=$2}
+        $1=="99%" {p99=$2}
+        END {print rps, p50, p99}
+    ' "$WORK/wrk.out"
+}
+
+echo "Warming up..."
+wrk -t 1 -c 8 -d 2s -H "Authorization: Bearer $token" "$api/api/valid" >/dev/null
+
+fetches_before=$(key_fetches)
+echo "Measuring ${SECONDS_PER_RUN}s per endpoint, $CONNECTIONS connections, $THREADS threads..."
+read -r ping_rps ping_p50 ping_p99 < <(measure /api/ping)
+read -r valid_rps valid_p50 valid_p99 < <(measure /api/valid -H "Authorization: Bearer $token")
+read -r cookie_rps cookie_p50 cookie_p99 < <(measure /api/valid-cookie -H "Cookie: kc-access=$token")
+fetches_after=$(key_fetches)
+
+# A second samples app, alone, for idle memory and start-to-ready time.
+solo_port=$(free_port)
+start_ns=$(date +%s%N)
+BIND_ADDR="127.0.0.1:$solo_port" AUTH_URL="$idp" AUTH_REALM=samples RUST_LOG=warn \
+    SAMPLES_DATA_DIR="$WORK/solo" target/release/samples >"$WORK/solo.log" 2>&1 &
+solo_pid=$!
+pids+=("$solo_pid")
+wait_for "http://127.0.0.1:$solo_port/health/ready"
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+sleep 2
+idle_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$solo_pid/status")
+suite_kib=$(awk '/^VmRSS/ {print $2}' "/proc/${pids[0]}/status")
+
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+echo
+echo "| endpoint | requests/s | p50 | p99 | vs /api/ping |"
+echo "|---|---|---|---|---|"
+echo "| /api/ping (public) | $ping_rps | $ping_p50 | $ping_p99 | 1.00 |"
+echo "| /api/valid (bearer) | $valid_rps | $valid_p50 | $valid_p99 | $(ratio "$valid_rps" "$ping_rps") |"
+echo "| /api/valid-cookie (cookie) | $cookie_rps | $cookie_p50 | $cookie_p99 | $(ratio "$cookie_rps" "$ping_rps") |"
+echo
+echo "Key fetches from the identity provider during the load: $(( fetches_after - fetches_before ))"
+echo "samples app alone: start to ready ${ready_ms} ms (includes the first key fetch), idle RSS $(( idle_kib / 1024 )) MiB"
+echo "suite process (identity provider + samples) after the load: RSS $(( suite_kib / 1024 )) MiB"
+echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | xargs)"
+echo
+echo "Micro-benchmark of the validation path (criterion):"
+cargo bench -q -p api --bench validation -- --warm-up-time 1 --measurement-time 3 2>/dev/null \
+    | grep -E "^validate|time:"
