@@ -7,7 +7,9 @@
 //!
 //! Each operation is served at `{servers[0].url}{path}` for its method
 //! only, behind a gate that enforces the operation's `security` before the
-//! handler or any body extractor runs. Next to the operations the app
+//! handler or any body extractor runs, then checks the parameters and body
+//! against the operation's schemas ([`crate::validation`]). Another method
+//! on a known path is answered 405 with `Allow`. Next to the operations the app
 //! serves its document (`{base}/openapi.json`, `{base}/openapi.yaml`), an
 //! interactive docs page (`{base}/ui/`, from vendored assets), liveness and
 //! readiness (`/health/live`, `/health/ready`) and `/metrics`.

@@ -246,8 +246,9 @@ impl Compiler<'_> {
         let media_types: Vec<String> = content.into_iter().flatten()
             .map(|(media_type, _)| essence(media_type))
             .collect();
+        let has_schema = |entry: &Value| entry.get("schema").is_some();
         let json = content.into_iter().flatten()
-            .find(|(media_type, entry)| is_json(&essence(media_type)) && entry.get("schema").is_some());
+            .find(|(media_type, entry)| is_json(&essence(media_type)) && has_schema(entry));
         let schema = json.and_then(|(media_type, _)| {
             let schema_pointer = format!("{pointer}/content/{}/schema", escape(media_type));
             self.validator(&schema_pointer, place, problems)
@@ -347,7 +348,9 @@ impl ParameterCheck {
     fn values(&self, request: &ServiceRequest) -> Result<Vec<String>, ApiError> {
         let name = self.name.as_str();
         Ok(match self.location {
-            Location::Path => request.match_info().get(name).map(str::to_owned).into_iter().collect(),
+            Location::Path => {
+                request.match_info().get(name).map(str::to_owned).into_iter().collect()
+            }
             Location::Query => {
                 let pairs = actix_web::web::Query::<Vec<(String, String)>>::from_query(
                     request.query_string(),
