@@ -32,7 +32,13 @@ impl Suite {
         let mut settings =
             api::Settings::load(samples::DEFAULT_BIND_ADDR).context("invalid samples settings")?;
         settings.auth = api::AuthSettings::new(accounts.base_url(), REALM);
-        let samples = samples::build(&settings).context("the samples app cannot start")?;
+        let store_settings =
+            samples::settings::StoreSettings::load().context("invalid samples settings")?;
+        let store = samples::store::Store::connect(&store_settings)
+            .await
+            .context("the sample resources store cannot be opened")?;
+        let samples = samples::build_with_store(&settings, store)
+            .context("the samples app cannot start")?;
         let host = match settings.bind_addr.ip() {
             ip if ip.is_unspecified() || ip.is_loopback() => "localhost".to_owned(),
             ip => ip.to_string(),
