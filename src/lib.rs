@@ -31,7 +31,15 @@ impl Suite {
 
         let mut settings =
             api::Settings::load(samples::DEFAULT_BIND_ADDR).context("invalid samples settings")?;
-        settings.auth = api::AuthSettings::new(accounts.base_url(), REALM);
+        // The apps trust the embedded provider; every other AUTH_* setting
+        // (audience, leeway, cache size...) still comes from the layers.
+        let embedded = api::AuthSettings::new(accounts.base_url(), REALM);
+        settings.auth = api::AuthSettings {
+            url: embedded.url,
+            realm: embedded.realm,
+            issuers: embedded.issuers,
+            ..settings.auth
+        };
         let store_settings =
             samples::settings::StoreSettings::load().context("invalid samples settings")?;
         let store = samples::store::Store::connect(&store_settings)

@@ -36,7 +36,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, TokenRejection};
-use crate::keys::{KeyCache, KeyLookupError};
+use crate::keys::{KeyCache, KeyLookupError, VerifyingKey};
 use crate::metrics::Metrics;
 use crate::settings::AuthSettings;
 
@@ -146,6 +146,9 @@ struct KnownClaims {
 struct CachedValidation {
     user: User,
     kid: Option<String>,
+    /// The very key that verified the token: a hit needs the kid to still
+    /// resolve to it, not merely to some key of the same name.
+    key: Arc<VerifyingKey>,
     expires_at: u64,
 }
 
@@ -205,7 +208,8 @@ impl Validator {
         let cache = self.cache.as_ref()?;
         let entry = cache.get(digest)?;
         let fresh = now() <= entry.expires_at;
-        if fresh && self.keys.snapshot().contains(entry.kid.as_deref()) {
+        let key = self.keys.snapshot().key_for(entry.kid.as_deref());
+        if fresh && key.is_some_and(|key| Arc::ptr_eq(&key, &entry.key)) {
             return Some(entry.user.clone());
         }
         cache.remove(digest);
@@ -248,7 +252,7 @@ impl Validator {
         })?;
         let expires_at = user.claims().get("exp").and_then(|exp| exp.as_u64()).unwrap_or(0);
         let kid = kid.map(str::to_owned);
-        Ok(Arc::new(CachedValidation { user, kid, expires_at }))
+        Ok(Arc::new(CachedValidation { user, kid, key, expires_at }))
     }
 
     fn validation(&self, algorithm: Algorithm) -> Validation {
@@ -272,14 +276,17 @@ impl Validator {
         &self,
         claims: serde_json::Map<String, serde_json::Value>,
     ) -> Result<User, (TokenRejection, Option<String>)> {
-        let iss = claims.get("iss").and_then(|iss| iss.as_str()).map(str::to_owned);
+        // jsonwebtoken accepts an `iss` array with one matching member; an
+        // access token's issuer is one string.
+        let Some(iss) = claims.get("iss").and_then(|iss| iss.as_str()).map(str::to_owned) else {
+            return Err((TokenRejection::WrongIssuer, None));
+        };
+        let iss = Some(iss);
         let known = KnownClaims::deserialize(serde_json::Value::Object(claims.clone()))
             .map_err(|_| (TokenRejection::MissingClaim, iss.clone()))?;
 
-        if let Some(typ) = &known.typ {
-            if !typ.eq_ignore_ascii_case("Bearer") {
-                return Err((TokenRejection::WrongTokenType, iss));
-            }
+        if known.typ.as_deref().is_some_and(|typ| typ != "Bearer") {
+            return Err((TokenRejection::WrongTokenType, iss));
         }
         if let Some(iat) = &known.iat {
             let iat = iat.as_u64().ok_or((TokenRejection::MissingClaim, iss.clone()))?;
@@ -287,7 +294,8 @@ impl Validator {
                 return Err((TokenRejection::NotYetValid, iss));
             }
         }
-        let id = known.sub.filter(|sub| !sub.is_empty());
+        let usable = |sub: &String| !sub.trim().is_empty() && !sub.chars().any(char::is_control);
+        let id = known.sub.filter(usable);
         let id = id.ok_or((TokenRejection::MissingClaim, iss))?;
 
         let client_roles = known.resource_access.into_iter()
@@ -335,9 +343,14 @@ fn now() -> u64 {
 ///
 /// [RFC 6750 section 2.1]: https://www.rfc-editor.org/rfc/rfc6750#section-2.1
 pub fn bearer_token(request: &HttpRequest) -> Result<Option<String>, MalformedBearer> {
-    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+    let mut values = request.headers().get_all(header::AUTHORIZATION);
+    let Some(value) = values.next() else {
         return Ok(None);
     };
+    // Two credentials are ambiguous (RFC 6750 section 3.1, invalid_request).
+    if values.next().is_some() {
+        return Err(MalformedBearer);
+    }
     let bearer = match Bearer::parse(value) {
         Ok(bearer) => bearer,
         Err(ParseError::MissingScheme) => return Ok(None),

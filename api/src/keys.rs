@@ -60,6 +60,16 @@ pub struct KeySet {
 }
 
 impl KeySet {
+    /// Whether the set is only the realm's legacy `public_key`.
+    pub fn is_fallback(&self) -> bool {
+        self.by_kid.is_empty() && self.fallback.is_some()
+    }
+
+    /// The key that `kid` resolves to, if any.
+    pub fn key_for(&self, kid: Option<&str>) -> Option<Arc<VerifyingKey>> {
+        self.find(kid)
+    }
+
     /// Whether no key was ever loaded.
     pub fn is_empty(&self) -> bool {
         self.by_kid.is_empty() && self.fallback.is_none()
@@ -274,11 +284,14 @@ impl KeyCache {
             tokio::time::sleep(delay).await;
             self.refresh("scheduled").await;
             let failures = self.refresh.lock().await.consecutive_failures;
-            delay = if failures == 0 {
+            // Serving from the legacy public_key is degraded: retry the JWKS
+            // on the failure schedule until it answers again.
+            let degraded = self.keys.load().is_fallback();
+            delay = if failures == 0 && !degraded {
                 self.refresh_interval
             } else {
                 let backoff = self.cooldown.max(Duration::from_secs(1));
-                let factor = 1u32 << failures.min(6);
+                let factor = 1u32 << failures.clamp(1, 6);
                 (backoff * factor).min(self.refresh_interval)
             };
         }
@@ -297,6 +310,11 @@ impl KeyCache {
             Err(error) => error,
         };
 
+        // A warm JWKS set is worth more than the single legacy key: keep it
+        // and retry later rather than shrink the set.
+        if !self.keys.load().by_kid.is_empty() {
+            return Err(jwks_error);
+        }
         tracing::warn!(error = %jwks_error, "JWKS unusable; trying the realm's public_key");
         let realm = self.fetch_document::<RealmDocument>(&self.realm_url).await?;
         let key = self.key_from_realm(realm).ok_or_else(|| FetchError::Document {

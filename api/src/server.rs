@@ -22,7 +22,8 @@ use std::time::Instant;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
-use actix_web::middleware::{from_fn, Next};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{
     Error, FromRequest, Handler, HttpMessage, HttpRequest, HttpResponse, HttpServer, Responder,
@@ -153,6 +154,7 @@ impl Application {
         };
         let server = HttpServer::new(move || {
             actix_web::App::new()
+                .wrap(DefaultHeaders::new().add((header::X_CONTENT_TYPE_OPTIONS, "nosniff")))
                 .wrap(from_fn(request_span))
                 .configure(|config| state.configure_app(config))
         })
@@ -162,6 +164,12 @@ impl Application {
         .run();
 
         tokio::spawn(keys.run_scheduled_refresh());
+        if settings.auth.audiences.is_empty() {
+            tracing::warn!(
+                "AUTH_AUDIENCE is not set: tokens issued to any client of the realm are \
+                 accepted; set it to this app's audience once the realm maps one"
+            );
+        }
         let count = spec.operations.len();
         tracing::info!(operations = count, base = %spec.base_path, port, "spec loaded, listening");
         Ok(Self { server, port, validator })
@@ -273,13 +281,21 @@ impl Gate {
 
         let response = match self.authorize(request.request()).await {
             Ok(user) => {
+                let authenticated = user.is_some();
                 if let Some(user) = user {
                     request.extensions_mut().insert(user);
                 }
-                match self.check.check(&mut request).await {
+                let mut response = match self.check.check(&mut request).await {
                     Ok(()) => next.call(request).await?,
                     Err(error) => request.error_response(error),
+                };
+                // What a caller's token unlocked is theirs: no shared cache
+                // may keep it.
+                let headers = response.headers_mut();
+                if authenticated && !headers.contains_key(header::CACHE_CONTROL) {
+                    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
                 }
+                response
             }
             Err(error) => request.error_response(error),
         };

@@ -47,11 +47,9 @@ impl Form {
 
     /// Refuses the form when any parameter appears more than once.
     pub fn reject_duplicates(&self) -> Result<(), AccountsError> {
-        for (index, (name, _)) in self.pairs.iter().enumerate() {
-            if self.pairs[..index]
-                .iter()
-                .any(|(earlier, _)| earlier == name)
-            {
+        let mut seen = std::collections::HashSet::with_capacity(self.pairs.len());
+        for (name, _) in &self.pairs {
+            if !seen.insert(name.as_str()) {
                 let message = "duplicated parameter".to_owned();
                 tracing::debug!(parameter = %name, "duplicated form parameter");
                 return Err(AccountsError::InvalidRequest(message));

@@ -5,7 +5,9 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use serde_json::json;
 
-use crate::helpers::{assert_problem, claims, shared_key, spawn_app, spawn_app_with};
+use crate::helpers::{
+    assert_problem, claims, settings_for, shared_key, spawn_app, spawn_app_with, KeyServer,
+};
 
 #[actix_web::test]
 async fn a_rotated_key_is_picked_up_without_restart() {
@@ -69,19 +71,20 @@ async fn a_cold_cache_answers_503_with_retry_after_when_keys_are_unobtainable() 
 }
 
 #[actix_web::test]
-async fn the_realm_public_key_is_used_when_the_jwks_is_unusable() {
-    let app = spawn_app_with(|_| {}).await;
-    app.realm.state.lock().unwrap().jwks_broken = true;
-    // The scheduled first fetch may have run before the JWKS broke; wait
-    // past it and force a fresh fetch through an unknown kid.
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    let stranger = shared_key("stranger");
-    app.get_with_token("/api/valid", &stranger.sign(&claims(&app.realm.issuer()))).await;
+async fn the_realm_public_key_is_used_when_the_jwks_is_unusable_from_the_start() {
+    let key = shared_key("key-1");
+    let realm = KeyServer::start(vec![key.clone()]).await;
+    realm.state.lock().unwrap().jwks_broken = true;
+    let app = samples::build(&settings_for(&realm)).unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
 
-    let response = app.get_with_token("/api/valid", &app.token()).await;
+    let token = key.sign(&claims(&realm.issuer()));
+    let response = reqwest::Client::new().get(format!("{address}/api/valid"))
+        .bearer_auth(token).send().await.unwrap();
 
     assert_eq!(response.status().as_u16(), 200);
-    assert!(app.realm.state.lock().unwrap().realm_fetches >= 1);
+    assert!(realm.state.lock().unwrap().realm_fetches >= 1);
 }
 
 #[actix_web::test]
@@ -139,4 +142,40 @@ async fn a_cached_validation_never_outlives_its_token() {
     let response = app.get_with_token("/api/valid", &token).await;
 
     assert_problem(response, 401, "invalid-token").await;
+}
+
+#[actix_web::test]
+async fn a_cached_validation_ends_when_its_kid_is_republished_with_another_key() {
+    let app = spawn_app().await;
+    let token = app.token();
+    assert_eq!(app.get_with_token("/api/valid", &token).await.status(), 200);
+
+    let mut impostor = shared_key("impostor");
+    impostor.kid = app.key.kid.clone();
+    impostor.jwk["kid"] = json!(app.key.kid);
+    app.realm.publish(vec![impostor]);
+    let unknown = shared_key("stranger").sign(&claims(&app.realm.issuer()));
+    app.get_with_token("/api/valid", &unknown).await;
+    let response = app.get_with_token("/api/valid", &token).await;
+
+    assert_problem(response, 401, "invalid-token").await;
+}
+
+#[actix_web::test]
+async fn a_jwks_outage_never_shrinks_a_warm_key_set_to_the_legacy_key() {
+    let app = spawn_app().await;
+    let second = shared_key("key-2");
+    app.realm.publish(vec![app.key.clone(), second.clone()]);
+    let second_token = second.sign(&claims(&app.realm.issuer()));
+    assert_eq!(app.get_with_token("/api/valid", &second_token).await.status(), 200);
+
+    app.realm.state.lock().unwrap().jwks_broken = true;
+    let unknown = shared_key("stranger").sign(&claims(&app.realm.issuer()));
+    app.get_with_token("/api/valid", &unknown).await;
+    let first = app.get_with_token("/api/valid", &app.token()).await;
+    let fresh_second = second.sign(&claims(&app.realm.issuer()));
+    let second = app.get_with_token("/api/valid", &fresh_second).await;
+
+    assert_eq!(first.status().as_u16(), 200);
+    assert_eq!(second.status().as_u16(), 200);
 }

@@ -311,3 +311,36 @@ async fn ping_and_error_are_public() {
     assert!(body.contains("urn:samples:problem:internal"));
     assert!(!body.contains("on purpose"), "no internals leak: {body}");
 }
+
+#[actix_web::test]
+async fn valid_returns_400_for_two_authorization_headers() {
+    let app = spawn_app().await;
+
+    let response = app.client.get(app.url("/api/valid"))
+        .header("authorization", format!("Bearer {}", app.token()))
+        .header("authorization", format!("Bearer {}", app.token()))
+        .send().await.unwrap();
+
+    assert_problem(response, 400, "invalid-request").await;
+}
+
+#[actix_web::test]
+async fn valid_returns_401_for_an_issuer_array_or_a_lowercase_typ() {
+    let app = spawn_app().await;
+    let issuer = app.realm.issuer();
+    let array = app.token_with(|claims| claims["iss"] = json!(["http://evil.test", issuer]));
+    let lowercase = app.token_with(|claims| claims["typ"] = json!("bearer"));
+
+    assert_rejected(&app, &array, "another issuer").await;
+    assert_rejected(&app, &lowercase, "not an access token").await;
+}
+
+#[actix_web::test]
+async fn secured_answers_are_never_stored_by_shared_caches() {
+    let app = spawn_app().await;
+
+    let response = app.get_with_token("/api/me", &app.token()).await;
+
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+}
