@@ -10,12 +10,14 @@
 # runs `.venv/bin/pytest tests/python "$@"`, and stops what it started.
 #
 # Environment (optional): INTEROP_START_TIMEOUT, seconds each server may
-# take to start (default 60); SKIP_BUILD=1 uses the binaries as built.
+# take to start (default 60); SKIP_BUILD=1 uses the binaries as built;
+# CARGO_TARGET_DIR, where they are (default: target).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly REPO_ROOT
 readonly START_TIMEOUT="${INTEROP_START_TIMEOUT:-60}"
+readonly BIN_DIR="${CARGO_TARGET_DIR:-${REPO_ROOT}/target}/debug"
 
 say() {
     printf 'run_interop.sh: %s\n' "$*" >&2
@@ -93,7 +95,7 @@ start_suite() {
     DEV_IDP_DATA_DIR="${WORK_DIR}/accounts"
     ACCOUNTS_BIND_ADDR=127.0.0.1:0 BIND_ADDR=127.0.0.1:0 \
         ACCOUNTS_DATA_DIR="${DEV_IDP_DATA_DIR}" \
-        target/debug/suite </dev/null >"${out}" 2>"${log}" &
+        "${BIN_DIR}/suite" </dev/null >"${out}" 2>"${log}" &
     PIDS+=("$!")
     wait_for_line '^TOKEN=' "${out}" "$!" || fail_start "the suite" "${log}"
 
@@ -111,7 +113,7 @@ start_keycloak_samples() {
     port="$(free_port)"
     BIND_ADDR="127.0.0.1:${port}" AUTH_URL="${KEYCLOAK_URL}" AUTH_REALM=samples \
         SAMPLES_DATA_DIR="${WORK_DIR}/samples" \
-        target/debug/samples </dev/null >"${log}" 2>&1 &
+        "${BIN_DIR}/samples" </dev/null >"${log}" 2>&1 &
     PIDS+=("$!")
     SAMPLES_KC_URL="http://127.0.0.1:${port}"
     wait_for_url "${SAMPLES_KC_URL}/api/ping" "$!" ||
