@@ -6,7 +6,13 @@ use tracing_subscriber::EnvFilter;
 ///
 /// Calling it twice is harmless: the second call keeps the first set-up.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = match std::env::var("RUST_LOG") {
+        Err(_) => EnvFilter::new("info"),
+        Ok(directives) => EnvFilter::try_new(&directives).unwrap_or_else(|error| {
+            eprintln!("warning: RUST_LOG `{directives}` is invalid ({error}); logging at info");
+            EnvFilter::new("info")
+        }),
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -22,6 +22,6 @@ async fn run() -> anyhow::Result<()> {
     let app = samples::build_with_store(&settings, store)
         .context("the samples app cannot start")?;
     let host = settings.bind_addr.ip();
-    tracing::info!(docs = %format!("http://{host}:{}/api/ui/", app.port()), "ready");
+    tracing::info!(docs = %format!("http://{host}:{}/api/ui/", app.port()), "listening");
     app.run_until_stopped().await.context("the server failed")
 }
