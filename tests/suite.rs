@@ -1,5 +1,6 @@
 //! The README's run command: the built `suite` binary, started as a user
-//! would, with every port on 127.0.0.1:0 and a temporary key store.
+//! would, with every port on 127.0.0.1:0 and its key store and database in
+//! a temporary directory.
 //!
 //! The tests read the banner it prints, run the curl line from it as a
 //! user would paste it, and rotate the development provider's key while
@@ -41,6 +42,7 @@ impl RunningSuite {
             .env("ACCOUNTS_BIND_ADDR", "127.0.0.1:0")
             .env("BIND_ADDR", "127.0.0.1:0")
             .env("ACCOUNTS_DATA_DIR", data_dir)
+            .env("SAMPLES_DATA_DIR", data_dir.join("samples"))
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

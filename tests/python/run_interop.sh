@@ -95,6 +95,7 @@ start_suite() {
     DEV_IDP_DATA_DIR="${WORK_DIR}/accounts"
     ACCOUNTS_BIND_ADDR=127.0.0.1:0 BIND_ADDR=127.0.0.1:0 \
         ACCOUNTS_DATA_DIR="${DEV_IDP_DATA_DIR}" \
+        SAMPLES_DATA_DIR="${WORK_DIR}/samples-dev" \
         "${BIN_DIR}/suite" </dev/null >"${out}" 2>"${log}" &
     PIDS+=("$!")
     wait_for_line '^TOKEN=' "${out}" "$!" || fail_start "the suite" "${log}"
@@ -112,7 +113,7 @@ start_keycloak_samples() {
     local port log="${WORK_DIR}/samples-kc.log"
     port="$(free_port)"
     BIND_ADDR="127.0.0.1:${port}" AUTH_URL="${KEYCLOAK_URL}" AUTH_REALM=samples \
-        SAMPLES_DATA_DIR="${WORK_DIR}/samples" \
+        SAMPLES_DATA_DIR="${WORK_DIR}/samples-kc" \
         "${BIN_DIR}/samples" </dev/null >"${log}" 2>&1 &
     PIDS+=("$!")
     SAMPLES_KC_URL="http://127.0.0.1:${port}"
