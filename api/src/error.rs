@@ -131,6 +131,13 @@ pub enum ApiError {
         /// The roles the operation requires.
         roles: Vec<String>,
     },
+    /// The caller is authenticated but may not act on this resource (for
+    /// example, it belongs to someone else).
+    #[error("forbidden: {detail}")]
+    Forbidden {
+        /// Safe to show the client.
+        detail: String,
+    },
     /// No signing key could be had from the identity provider.
     #[error("the identity provider's keys are unavailable")]
     KeysUnavailable {
@@ -208,6 +215,7 @@ impl ApiError {
                 "Forbidden",
                 format!("This operation requires the role(s): {}.", roles.join(", ")),
             ),
+            Self::Forbidden { detail } => ("forbidden", "Forbidden", detail.clone()),
             Self::KeysUnavailable { .. } => (
                 "keys-unavailable",
                 "Identity provider unavailable",
@@ -312,7 +320,7 @@ impl ResponseError for ApiError {
             Self::MissingCredentials { .. } | Self::InvalidToken { .. } => {
                 StatusCode::UNAUTHORIZED
             }
-            Self::InsufficientRole { .. } => StatusCode::FORBIDDEN,
+            Self::InsufficientRole { .. } | Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::KeysUnavailable { .. } | Self::Unavailable { .. } => {
                 StatusCode::SERVICE_UNAVAILABLE
             }

@@ -20,6 +20,12 @@ pub enum SamplesError {
         /// The id asked for.
         id: i64,
     },
+    /// The caller neither created the resource nor is an administrator.
+    #[error("sample resource {id} belongs to another user")]
+    NotOwner {
+        /// The id asked for.
+        id: i64,
+    },
     /// The database could not be reached or refused the statement; nothing
     /// was changed.
     #[error("the sample resources store is unavailable")]
@@ -44,6 +50,11 @@ impl From<SamplesError> for ApiError {
             SamplesError::Deliberate => ApiError::internal(error),
             SamplesError::SampleResourceNotFound { id } => ApiError::NotFound {
                 detail: format!("No sample resource has the id {id}."),
+            },
+            SamplesError::NotOwner { id } => ApiError::Forbidden {
+                detail: format!(
+                    "Only its creator or an administrator may change sample resource {id}."
+                ),
             },
             SamplesError::StoreUnavailable(_)
             | SamplesError::StoreMigration(_)

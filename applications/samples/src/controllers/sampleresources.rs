@@ -7,7 +7,7 @@ use api::{ApiError, User};
 use serde::{Deserialize, Serialize};
 
 use crate::services::sampleresources::{
-    Page, SampleResource, SampleResourceInput, SampleResourceService,
+    Caller, Page, SampleResource, SampleResourceInput, SampleResourceService,
 };
 
 /// The paging query of `listSampleResources`.
@@ -77,7 +77,7 @@ pub async fn update_sample_resource(
 ) -> Result<HttpResponse, ApiError> {
     let (id, input) = (id.into_inner(), input.into_inner());
 
-    let updated = service.replace(id, input).await?;
+    let updated = service.replace(&caller_of(&user), id, input).await?;
 
     Ok(HttpResponse::Accepted().json(updated))
 }
@@ -91,7 +91,14 @@ pub async fn delete_sample_resource(
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
 
-    service.delete(id).await?;
+    service.delete(&caller_of(&user), id).await?;
 
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The realm role that may change anyone's resources.
+const ADMIN_ROLE: &str = "admin";
+
+fn caller_of(user: &User) -> Caller {
+    Caller { id: user.id().to_owned(), is_admin: user.has_realm_role(ADMIN_ROLE) }
 }

@@ -54,6 +54,22 @@ impl Page {
     }
 }
 
+/// Who asks for a change: the token's subject, and whether it holds the
+/// realm role that may change anyone's resources.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The subject id.
+    pub id: String,
+    /// Whether the caller is an administrator.
+    pub is_admin: bool,
+}
+
+impl Caller {
+    fn may_change(&self, resource: &SampleResource) -> bool {
+        self.is_admin || resource.created_by == self.id
+    }
+}
+
 /// Creates, reads, replaces and deletes sample resources.
 #[derive(Debug, Clone)]
 pub struct SampleResourceService {
@@ -91,24 +107,39 @@ impl SampleResourceService {
         self.store.list_sample_resources(page).await
     }
 
-    /// Replaces the numbers of resource `id`; its creator stays.
+    /// Replaces the numbers of resource `id`; its creator stays. Only the
+    /// creator or an administrator may.
     #[tracing::instrument(skip_all, fields(id = id))]
     pub async fn replace(
         &self,
+        caller: &Caller,
         id: i64,
         input: SampleResourceInput,
     ) -> Result<SampleResource, SamplesError> {
+        self.check_owner(caller, id).await?;
         let updated = self.store.update_sample_resource(id, &input).await?;
         updated.ok_or(SamplesError::SampleResourceNotFound { id })
     }
 
-    /// Deletes resource `id`.
+    /// Deletes resource `id`. Only the creator or an administrator may.
     #[tracing::instrument(skip_all, fields(id = id))]
-    pub async fn delete(&self, id: i64) -> Result<(), SamplesError> {
+    pub async fn delete(&self, caller: &Caller, id: i64) -> Result<(), SamplesError> {
+        self.check_owner(caller, id).await?;
         if self.store.delete_sample_resource(id).await? {
             Ok(())
         } else {
             Err(SamplesError::SampleResourceNotFound { id })
+        }
+    }
+}
+
+impl SampleResourceService {
+    async fn check_owner(&self, caller: &Caller, id: i64) -> Result<(), SamplesError> {
+        let found = self.get(id).await?;
+        if caller.may_change(&found) {
+            Ok(())
+        } else {
+            Err(SamplesError::NotOwner { id })
         }
     }
 }
@@ -145,7 +176,7 @@ mod tests {
         let service = SampleResourceService::new(Store::in_memory());
         let input = SampleResourceInput { a: 1.0, b: Some(2.0) };
 
-        let error = service.replace(42, input).await.unwrap_err();
+        let error = service.replace(&caller("u", false), 42, input).await.unwrap_err();
 
         assert!(matches!(error, SamplesError::SampleResourceNotFound { id: 42 }));
     }
@@ -156,10 +187,30 @@ mod tests {
         let input = SampleResourceInput { a: 1.0, b: None };
         let first = service.create("u", input.clone()).await.unwrap();
 
-        service.delete(first.id).await.unwrap();
+        service.delete(&caller("u", false), first.id).await.unwrap();
         let second = service.create("u", input).await.unwrap();
 
         assert!(service.get(first.id).await.is_err());
         assert!(second.id > first.id);
+    }
+
+    fn caller(id: &str, is_admin: bool) -> Caller {
+        Caller { id: id.to_owned(), is_admin }
+    }
+
+    #[actix_web::test]
+    async fn only_the_creator_or_an_administrator_may_change_a_resource() {
+        let service = SampleResourceService::new(Store::in_memory());
+        let input = SampleResourceInput { a: 1.0, b: None };
+        let created = service.create("owner", input.clone()).await.unwrap();
+
+        let stranger = service.replace(&caller("other", false), created.id, input.clone()).await;
+        let refused = service.delete(&caller("other", false), created.id).await;
+        let admin = service.replace(&caller("admin", true), created.id, input).await;
+
+        assert!(matches!(stranger, Err(SamplesError::NotOwner { .. })));
+        assert!(matches!(refused, Err(SamplesError::NotOwner { .. })));
+        assert_eq!(admin.unwrap().created_by, "owner");
+        service.delete(&caller("owner", false), created.id).await.unwrap();
     }
 }

@@ -198,3 +198,27 @@ async fn an_undeclared_method_returns_405_naming_the_allowed_ones() {
     assert_eq!(allow, "GET, PUT, DELETE");
     assert_problem(response, 405, "method-not-allowed").await;
 }
+
+#[actix_web::test]
+async fn put_and_delete_return_403_for_another_user_and_200s_for_an_admin() {
+    let app = spawn_store_app().await;
+    let id = app.created(&json!({"a": 1})).await["id"].as_i64().unwrap();
+    let bob = app.app.token_with(|claims| claims["sub"] = json!("another-user"));
+    let ada = app.app.token_with(|claims| {
+        claims["sub"] = json!("an-admin");
+        claims["realm_access"]["roles"] = json!(["user", "admin"]);
+    });
+
+    let put = app.app.client.put(app.item(id))
+        .bearer_auth(&bob).json(&json!({"a": 9})).send().await.unwrap();
+    let delete = app.app.client.delete(app.item(id)).bearer_auth(&bob).send().await.unwrap();
+
+    assert_problem(put, 403, "forbidden").await;
+    assert_problem(delete, 403, "forbidden").await;
+    assert_eq!(app.get(id).await.json::<Value>().await.unwrap()["a"], 1.0);
+    let admin_put = app.app.client.put(app.item(id))
+        .bearer_auth(&ada).json(&json!({"a": 9})).send().await.unwrap();
+    let admin_delete = app.app.client.delete(app.item(id)).bearer_auth(&ada).send().await.unwrap();
+    assert_eq!(admin_put.status().as_u16(), 202);
+    assert_eq!(admin_delete.status().as_u16(), 204);
+}
