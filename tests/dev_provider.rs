@@ -70,8 +70,8 @@ const DISCOVERY_ONLY_IN_KEYCLOAK: &[&str] = &[
     "id_token_encryption_enc_values_supported",
     "userinfo_encryption_alg_values_supported",
     "userinfo_encryption_enc_values_supported",
-    // Not named in the README's list: the provider has no token
-    // revocation endpoint (`.../protocol/openid-connect/revoke`).
+    // README item 15: the provider has no token revocation endpoint
+    // (`.../protocol/openid-connect/revoke`).
     "revocation_endpoint",
     "revocation_endpoint_auth_methods_supported",
     "revocation_endpoint_auth_signing_alg_values_supported",
