@@ -101,14 +101,14 @@ start_servers() {
     env -u DATABASE_URL -u CONFIG_FILE \
         ACCOUNTS_BIND_ADDR="127.0.0.1:$IDP_PORT" ACCOUNTS_PUBLIC_URL="$IDP_URL" \
         ACCOUNTS_DATA_DIR="$WORK_DIR/accounts" \
-        "$REPO_ROOT/target/debug/accounts" >"$RUN_DIR/accounts.log" 2>&1 &
+        "${CARGO_TARGET_DIR:-$REPO_ROOT/target}/debug/accounts" >"$RUN_DIR/accounts.log" 2>&1 &
     PIDS+=("$!")
     wait_for "$IDP_URL/realms/samples/.well-known/openid-configuration" "the identity provider"
 
     env -u DATABASE_URL -u CONFIG_FILE \
         BIND_ADDR="127.0.0.1:$APP_PORT" AUTH_URL="$IDP_URL" AUTH_REALM=samples \
         SAMPLES_DATA_DIR="$WORK_DIR/samples" \
-        "$REPO_ROOT/target/debug/samples" >"$RUN_DIR/samples.log" 2>&1 &
+        "${CARGO_TARGET_DIR:-$REPO_ROOT/target}/debug/samples" >"$RUN_DIR/samples.log" 2>&1 &
     PIDS+=("$!")
     wait_for "$APP_URL/health/ready" "the samples app"
 }

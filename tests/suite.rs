@@ -46,7 +46,7 @@ impl RunningSuite {
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(data_dir.join("suite.log")).expect("a log file"))
             .spawn()
             .expect("the suite binary starts");
         let lines = read_lines_in_background(child.stdout.take().unwrap());
@@ -60,7 +60,14 @@ impl RunningSuite {
             let left = deadline.saturating_duration_since(Instant::now());
             match lines.recv_timeout(left) {
                 Ok(line) => suite.banner.push(line),
-                Err(_) => panic!("no curl line within {START_TIMEOUT:?}: {:?}", suite.banner),
+                Err(_) => {
+                    let log = std::fs::read_to_string(data_dir.join("suite.log"));
+                    panic!(
+                        "no curl line within {START_TIMEOUT:?}: {:?}\nlog: {}",
+                        suite.banner,
+                        log.unwrap_or_default()
+                    )
+                }
             }
         }
         suite
