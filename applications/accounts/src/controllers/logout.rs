@@ -5,8 +5,6 @@ use actix_web::{web, HttpResponse};
 
 use crate::error::AccountsError;
 use crate::extract::Authorization;
-use crate::form::read_form;
-use crate::services::clients::ClientCredentials;
 use crate::services::grants::TokenRequest;
 use crate::services::Provider;
 
@@ -19,14 +17,8 @@ pub async fn post_logout(
     body: web::Payload,
     provider: web::Data<Provider>,
 ) -> Result<HttpResponse, AccountsError> {
-    let form = read_form(body).await?;
-    let credentials = ClientCredentials::from_request(authorization.as_deref(), &form)?;
-    let request = TokenRequest {
-        realm: realm.into_inner(),
-        form,
-        credentials,
-        peer: None,
-    };
+    let request =
+        TokenRequest::read(realm.into_inner(), authorization.as_deref(), body, None).await?;
 
     provider.logout(&request)?;
 

@@ -5,8 +5,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::error::AccountsError;
 use crate::extract::Authorization;
-use crate::form::read_form;
-use crate::services::clients::ClientCredentials;
 use crate::services::grants::TokenRequest;
 use crate::services::Provider;
 
@@ -20,15 +18,9 @@ pub async fn post_token(
     body: web::Payload,
     provider: web::Data<Provider>,
 ) -> Result<HttpResponse, AccountsError> {
-    let form = read_form(body).await?;
-    let credentials = ClientCredentials::from_request(authorization.as_deref(), &form)?;
     let peer = request.peer_addr().map(|address| address.ip());
-    let token_request = TokenRequest {
-        realm: realm.into_inner(),
-        form,
-        credentials,
-        peer,
-    };
+    let token_request =
+        TokenRequest::read(realm.into_inner(), authorization.as_deref(), body, peer).await?;
 
     let response = provider.token(&token_request)?;
 

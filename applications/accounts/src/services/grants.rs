@@ -34,6 +34,21 @@ pub struct TokenRequest {
     pub peer: Option<IpAddr>,
 }
 
+impl TokenRequest {
+    /// Reads the form body and the client credentials (form fields or
+    /// HTTP Basic) of a token-endpoint style request.
+    pub async fn read(
+        realm: String,
+        authorization: Option<&str>,
+        body: actix_web::web::Payload,
+        peer: Option<IpAddr>,
+    ) -> Result<Self, AccountsError> {
+        let form = crate::form::read_form(body).await?;
+        let credentials = ClientCredentials::from_request(authorization, &form)?;
+        Ok(Self { realm, form, credentials, peer })
+    }
+}
+
 /// A successful token response, field for field Keycloak's
 /// `AccessTokenResponse`.
 #[derive(Debug, Serialize)]
