@@ -38,7 +38,8 @@ if ! command -v wrk >/dev/null; then
 fi
 
 echo "Building the suite in release mode..."
-cargo build --release -q --bin suite --bin samples
+cargo build --release -q --bin suite
+cargo build --release -q -p samples --bin samples
 
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
