@@ -65,11 +65,6 @@ impl KeySet {
         self.by_kid.is_empty() && self.fallback.is_some()
     }
 
-    /// The key that `kid` resolves to, if any.
-    pub fn key_for(&self, kid: Option<&str>) -> Option<Arc<VerifyingKey>> {
-        self.find(kid)
-    }
-
     /// Whether no key was ever loaded.
     pub fn is_empty(&self) -> bool {
         self.by_kid.is_empty() && self.fallback.is_none()
@@ -193,6 +188,14 @@ impl KeyCache {
         let count = set.len();
         self.keys.store(Arc::new(set));
         Ok(count)
+    }
+
+    /// Whether `kid` still resolves to exactly `key`; never waits and
+    /// takes no reference count (the validated-token cache asks this on
+    /// every hit).
+    pub fn resolves_to(&self, kid: Option<&str>, key: &Arc<VerifyingKey>) -> bool {
+        let current = self.keys.load();
+        current.find(kid).is_some_and(|found| Arc::ptr_eq(&found, key))
     }
 
     /// The current key set; never waits.
