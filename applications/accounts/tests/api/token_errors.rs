@@ -13,6 +13,18 @@ fn keycloak_error(error: &str, description: &str) -> Value {
     json!({"error": error, "error_description": description})
 }
 
+/// Asserts Keycloak's error answer: this status and this JSON body.
+async fn assert_keycloak_error(
+    response: reqwest::Response,
+    status: u16,
+    error: &str,
+    description: &str,
+) {
+    let (actual, body) = error_of(response).await;
+    assert_eq!(actual, status);
+    assert_eq!(body, keycloak_error(error, description));
+}
+
 async fn post_raw(app: &TestApp, body: impl Into<reqwest::Body>) -> reqwest::Response {
     app.client
         .post(app.oidc_url("samples", "token"))
@@ -60,15 +72,13 @@ async fn client_credentials_on_a_public_client_is_401_unauthorized_client() {
         ])
         .await;
 
-    let (status, body) = error_of(response).await;
-    assert_eq!(status, 401);
-    assert_eq!(
-        body,
-        keycloak_error(
-            "unauthorized_client",
-            "Public client not allowed to retrieve service account"
-        )
-    );
+    assert_keycloak_error(
+        response,
+        401,
+        "unauthorized_client",
+        "Public client not allowed to retrieve service account",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -83,15 +93,13 @@ async fn a_wrong_client_secret_is_401_unauthorized_client() {
         ])
         .await;
 
-    let (status, body) = error_of(response).await;
-    assert_eq!(status, 401);
-    assert_eq!(
-        body,
-        keycloak_error(
-            "unauthorized_client",
-            "Invalid client or Invalid client credentials"
-        )
-    );
+    assert_keycloak_error(
+        response,
+        401,
+        "unauthorized_client",
+        "Invalid client or Invalid client credentials",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -105,15 +113,13 @@ async fn an_unknown_client_is_401_invalid_client() {
         ])
         .await;
 
-    let (status, body) = error_of(response).await;
-    assert_eq!(status, 401);
-    assert_eq!(
-        body,
-        keycloak_error(
-            "invalid_client",
-            "Invalid client or Invalid client credentials"
-        )
-    );
+    assert_keycloak_error(
+        response,
+        401,
+        "invalid_client",
+        "Invalid client or Invalid client credentials",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -130,15 +136,13 @@ async fn password_grant_on_a_client_without_direct_grants_is_refused() {
         ])
         .await;
 
-    let (status, body) = error_of(response).await;
-    assert_eq!(status, 400);
-    assert_eq!(
-        body,
-        keycloak_error(
-            "unauthorized_client",
-            "Client not allowed for direct access grants"
-        )
-    );
+    assert_keycloak_error(
+        response,
+        400,
+        "unauthorized_client",
+        "Client not allowed for direct access grants",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -174,12 +178,7 @@ async fn duplicated_parameters_are_400_invalid_request() {
         ])
         .await;
 
-    let (status, body) = error_of(response).await;
-    assert_eq!(status, 400);
-    assert_eq!(
-        body,
-        keycloak_error("invalid_request", "duplicated parameter")
-    );
+    assert_keycloak_error(response, 400, "invalid_request", "duplicated parameter").await;
 }
 
 #[tokio::test]
@@ -239,15 +238,13 @@ async fn refreshing_with_another_clients_token_is_refused() {
         ])
         .await;
 
-    let (status, body) = error_of(response).await;
-    assert_eq!(status, 400);
-    assert_eq!(
-        body,
-        keycloak_error(
-            "invalid_grant",
-            "Invalid refresh token. Token client and authorized client don't match"
-        )
-    );
+    assert_keycloak_error(
+        response,
+        400,
+        "invalid_grant",
+        "Invalid refresh token. Token client and authorized client don't match",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -262,12 +259,7 @@ async fn a_forged_refresh_token_is_refused() {
         ])
         .await;
 
-    let (status, body) = error_of(response).await;
-    assert_eq!(status, 400);
-    assert_eq!(
-        body,
-        keycloak_error("invalid_grant", "Invalid refresh token")
-    );
+    assert_keycloak_error(response, 400, "invalid_grant", "Invalid refresh token").await;
 }
 
 #[tokio::test]
