@@ -75,8 +75,7 @@ impl KeySet {
         self.by_kid.len() + usize::from(self.fallback.is_some())
     }
 
-    /// Whether a key with this kid is in the set (used to expire cached
-    /// validations when their key leaves the realm).
+    /// Whether `kid` resolves to a key of the set.
     pub fn contains(&self, kid: Option<&str>) -> bool {
         self.find(kid).is_some()
     }
