@@ -25,6 +25,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, AlgorithmFamily};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 /// A setting that could not be used; the message names the variable.
@@ -109,6 +110,25 @@ pub struct Settings {
     pub auth: AuthSettings,
 }
 
+/// Reads the optional `CONFIG_FILE` and then the environment into `T`, the
+/// raw (all-text) form of an app's settings; the caller checks the values.
+/// Every app's settings go through here, so they share the same layers.
+pub fn load_layers<T: DeserializeOwned>() -> Result<T, SettingsError> {
+    let mut builder = config::Config::builder();
+    if let Ok(path) = std::env::var("CONFIG_FILE") {
+        if !std::path::Path::new(&path).is_file() {
+            return Err(SettingsError::new("CONFIG_FILE", format!("no file at {path}")));
+        }
+        builder = builder.add_source(config::File::with_name(&path));
+    }
+    let environment = config::Environment::default().try_parsing(false);
+    builder
+        .add_source(environment)
+        .build()
+        .and_then(|layers| layers.try_deserialize())
+        .map_err(|error| SettingsError::new("CONFIG_FILE", error.to_string()))
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct RawSettings {
     bind_addr: Option<String>,
@@ -129,20 +149,7 @@ impl Settings {
     ///
     /// `default_bind` is the app's own default listening address.
     pub fn load(default_bind: &str) -> Result<Self, SettingsError> {
-        let mut builder = config::Config::builder();
-        if let Ok(path) = std::env::var("CONFIG_FILE") {
-            if !std::path::Path::new(&path).is_file() {
-                return Err(SettingsError::new("CONFIG_FILE", format!("no file at {path}")));
-            }
-            builder = builder.add_source(config::File::with_name(&path));
-        }
-        let environment = config::Environment::default().try_parsing(false);
-        let raw: RawSettings = builder
-            .add_source(environment)
-            .build()
-            .and_then(|layers| layers.try_deserialize())
-            .map_err(|error| SettingsError::new("CONFIG_FILE", error.to_string()))?;
-        Self::from_raw(raw, default_bind)
+        Self::from_raw(load_layers()?, default_bind)
     }
 
     fn from_raw(raw: RawSettings, default_bind: &str) -> Result<Self, SettingsError> {

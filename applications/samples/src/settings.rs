@@ -57,17 +57,7 @@ impl StoreSettings {
 
     /// Loads the layers (defaults, `CONFIG_FILE`, environment) and checks them.
     pub fn load() -> Result<Self, SettingsError> {
-        let mut builder = config::Config::builder();
-        if let Ok(path) = std::env::var("CONFIG_FILE") {
-            builder = builder.add_source(config::File::with_name(&path));
-        }
-        let environment = config::Environment::default().try_parsing(false);
-        let raw: RawSettings = builder
-            .add_source(environment)
-            .build()
-            .and_then(|layers| layers.try_deserialize())
-            .map_err(|error| problem("CONFIG_FILE", error.to_string()))?;
-        Self::from_raw(raw)
+        Self::from_raw(api::settings::load_layers()?)
     }
 
     fn from_raw(raw: RawSettings) -> Result<Self, SettingsError> {
