@@ -246,8 +246,7 @@ impl ApiError {
     }
 
     /// The RFC 6750 challenge, with comma-separated parameters as in its
-    /// section 3 (actix-web-httpauth's builder separates them with spaces
-    /// only, which strict clients cannot parse).
+    /// section 3 (strict clients cannot parse space-separated ones).
     fn challenge(&self) -> Option<String> {
         let (realm, params): (&str, Vec<(&str, String)>) = match self {
             Self::MissingCredentials { realm } => (realm, vec![]),

@@ -29,6 +29,7 @@ use actix_web::{
     Error, FromRequest, Handler, HttpMessage, HttpRequest, HttpResponse, HttpServer, Responder,
     ResponseError, Route,
 };
+use cookie::Cookie;
 use tracing::Instrument;
 
 use crate::auth::{bearer_token, User, Validator};
@@ -216,6 +217,12 @@ impl AppState {
         for operation in &self.spec.operations {
             by_path.entry(operation.path.as_str()).or_default().push(operation);
         }
+        // Concrete paths before templated ones, as OpenAPI matches them: a
+        // request for `/items/new` reaches `/items/new`, not `/items/{id}`.
+        // It also spares concrete paths the pattern match of every templated
+        // path registered before them.
+        let mut by_path: Vec<_> = by_path.into_iter().collect();
+        by_path.sort_by_key(|(path, _)| path.contains('{'));
         for (path, operations) in by_path {
             let mut resource = web::resource(format!("{base}{path}"));
             let allow: Vec<&str> = operations.iter().map(|op| op.method.as_str()).collect();
@@ -345,7 +352,7 @@ async fn check_alternative(
             Credential::Cookie(name) => cookie_token(request, name),
         };
         let token = token.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
-        let checked = validator.validate(&token).await?;
+        let checked = validator.validate(token).await?;
 
         let missing = checked.missing_realm_roles(&scheme.roles);
         if !missing.is_empty() {
@@ -362,7 +369,12 @@ async fn check_alternative(
 /// a browser sends cookies with those, so accepting them would allow
 /// cross-site request forgery. Such a request is treated as carrying no
 /// cookie credential.
-fn cookie_token(request: &HttpRequest, name: &str) -> Option<String> {
+///
+/// Reads the raw value, without percent-decoding: a token has nothing to
+/// decode, and decoding every cookie of the header on each request cost
+/// more than the rest of the security check. The first cookie of that name
+/// counts.
+fn cookie_token<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let cross_site = matches!(site, Some(site) if site != "same-origin" && site != "none");
@@ -370,7 +382,12 @@ fn cookie_token(request: &HttpRequest, name: &str) -> Option<String> {
         tracing::debug!("cookie credential ignored on a cross-site write");
         return None;
     }
-    let value = request.cookie(name)?.value().trim().to_owned();
+    let cookie = request.headers().get_all(header::COOKIE)
+        .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok())
+        .flat_map(Cookie::split_parse)
+        .flatten()
+        .find(|cookie| cookie.name() == name)?;
+    let value = cookie.value_raw()?.trim();
     (!value.is_empty()).then_some(value)
 }
 

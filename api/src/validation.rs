@@ -43,6 +43,7 @@ use actix_web::HttpMessage;
 use futures_util::StreamExt;
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::Value;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
 use crate::error::ApiError;
 use crate::extract::MAX_JSON_BYTES;
@@ -262,7 +263,10 @@ impl Compiler<'_> {
         place: &str,
         problems: &mut Vec<String>,
     ) -> Option<Validator> {
-        let root = serde_json::json!({ "$ref": format!("{DOCUMENT_URI}#{pointer}") });
+        // A pointer into a templated path (`/items/{id}`) holds characters a
+        // URI fragment may not: percent-encode them (RFC 6901 section 6).
+        let fragment = utf8_percent_encode(pointer, NOT_IN_FRAGMENT);
+        let root = serde_json::json!({ "$ref": format!("{DOCUMENT_URI}#{fragment}") });
         let built = jsonschema::options()
             .with_draft(Draft::Draft202012)
             .with_registry(self.registry)
@@ -488,6 +492,14 @@ fn is_json(media_type: &str) -> bool {
 /// Escapes one JSON Pointer reference token ([RFC 6901 section 3]).
 ///
 /// [RFC 6901 section 3]: https://www.rfc-editor.org/rfc/rfc6901#section-3
+/// What a URI fragment may not hold as is ([RFC 3986 section 3.5]): every
+/// control and non-ASCII byte, and these.
+///
+/// [RFC 3986 section 3.5]: https://www.rfc-editor.org/rfc/rfc3986#section-3.5
+const NOT_IN_FRAGMENT: &AsciiSet = &CONTROLS
+    .add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'[').add(b'\\')
+    .add(b']').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+
 fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }

@@ -30,6 +30,22 @@ async fn valid_cookie_returns_ok_for_a_valid_token_in_the_cookie() {
 }
 
 #[actix_web::test]
+async fn valid_cookie_finds_the_token_among_other_cookies() {
+    let app = spawn_app().await;
+    let token = app.token();
+
+    let status = |cookies: String| {
+        let request = app.client.get(app.url("/api/valid-cookie")).header("cookie", cookies);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+
+    assert_eq!(status(format!("theme=dark; kc-access={token}; lang=en%20GB")).await, 200);
+    assert_eq!(status(format!("kc-access-old=x;kc-access= {token} ")).await, 200);
+    assert_eq!(status(format!("kc-access-old={token}")).await, 401);
+    assert_eq!(status("kc-access=; theme=dark".to_owned()).await, 401);
+}
+
+#[actix_web::test]
 async fn valid_cookie_ignores_a_bearer_header() {
     let app = spawn_app().await;
 

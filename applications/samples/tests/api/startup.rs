@@ -51,3 +51,35 @@ async fn the_served_spec_is_the_embedded_contract() {
     assert_eq!(served, embedded);
     assert_eq!(docs.status().as_u16(), 200);
 }
+
+/// Also starts an app whose path parameter schema sits inline under a
+/// templated path, which a schema reference must percent-encode.
+#[actix_web::test]
+async fn a_concrete_path_wins_over_a_templated_one() {
+    let realm = KeyServer::start(vec![]).await;
+    let spec = r#"
+openapi: 3.1.0
+info: {title: routing, version: "1"}
+servers: [{url: /api}]
+paths:
+  /items/{id}:
+    get:
+      operationId: getItem
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {"200": {description: one item}}
+  /items/~latest:
+    get:
+      operationId: getLatestItem
+      responses: {"200": {description: the newest item}}
+"#;
+    let operations = Operations::new()
+        .bind("getItem", || async { "item" })
+        .bind("getLatestItem", || async { "latest" });
+    let app = Application::build(spec, operations, &settings_for(&realm), |_| {}).unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+
+    let get = |path: &str| reqwest::get(format!("{address}{path}"));
+    assert_eq!(get("/api/items/~latest").await.unwrap().text().await.unwrap(), "latest");
+    assert_eq!(get("/api/items/7").await.unwrap().text().await.unwrap(), "item");
+}
