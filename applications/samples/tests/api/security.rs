@@ -78,6 +78,19 @@ async fn valid_returns_400_invalid_request_for_a_malformed_bearer_header() {
 }
 
 #[actix_web::test]
+async fn a_token_with_characters_outside_token68_is_malformed() {
+    let app = spawn_app().await;
+    let token = app.token();
+    let (head, tail) = token.split_at(20);
+
+    assert_rejected(&app, &format!("{head},{tail}"), "malformed").await;
+    let response = app.client.get(app.url("/api/valid-cookie"))
+        .header("cookie", format!("kc-access={head}%2E{tail}"))
+        .send().await.unwrap();
+    assert_problem(response, 401, "invalid-token").await;
+}
+
+#[actix_web::test]
 async fn valid_treats_another_scheme_as_no_credentials() {
     let app = spawn_app().await;
 
