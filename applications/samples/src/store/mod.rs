@@ -13,12 +13,15 @@
 
 pub mod sampleresources;
 
+use std::io;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::Connection;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -68,6 +71,9 @@ impl Store {
     /// Opens the store `settings` describe and brings its schema up to
     /// date; fails when the database cannot be reached.
     pub async fn connect(settings: &StoreSettings) -> Result<Self, SamplesError> {
+        if let Backend::Postgres { url } = &settings.backend {
+            probe_postgres(url.expose_secret(), settings.timeout).await?;
+        }
         let store = Self::open(settings)?;
         store.ready().await?;
         Ok(store)
@@ -155,6 +161,22 @@ impl Store {
         tracing::info!(backend = self.backend_name(), "store schema up to date");
         Ok(())
     }
+}
+
+/// Opens and closes one connection to PostgreSQL. When the database cannot
+/// be reached the pool says only that it timed out; a direct connection
+/// names the cause (refused, unknown host, wrong password).
+async fn probe_postgres(url: &str, timeout: Duration) -> Result<(), SamplesError> {
+    let options = PgConnectOptions::from_str(url).map_err(SamplesError::StoreUnavailable)?;
+    let connecting = tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await;
+    let connection = connecting.map_err(|_| {
+        let message = format!("PostgreSQL did not answer within {} s", timeout.as_secs_f32());
+        SamplesError::StoreUnavailable(sqlx::Error::Io(io::Error::new(io::ErrorKind::TimedOut, message)))
+    })?;
+    let connection = connection.map_err(SamplesError::StoreUnavailable)?;
+    // The probe did its work; a failure to say goodbye changes nothing.
+    let _ = connection.close().await;
+    Ok(())
 }
 
 fn sqlite_pool(settings: &StoreSettings) -> SqlitePoolOptions {

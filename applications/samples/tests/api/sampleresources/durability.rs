@@ -126,3 +126,17 @@ async fn a_write_when_postgres_cannot_be_reached_returns_503() {
     assert_eq!(response.headers()["retry-after"], "5");
     assert_problem(response, 503, "unavailable").await;
 }
+
+#[actix_web::test]
+async fn startup_names_why_postgres_cannot_be_reached() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("postgres://samples:secret-password@127.0.0.1:{port}/samples");
+    let mut settings = StoreSettings::with_backend(Backend::Postgres { url: url.into() });
+    settings.timeout = Duration::from_secs(2);
+
+    let error = samples::store::Store::connect(&settings).await.unwrap_err();
+
+    let message = format!("{:#}", anyhow::Error::new(error));
+    assert!(message.to_lowercase().contains("refused"), "{message}");
+    assert!(!message.contains("secret-password"), "{message}");
+}
