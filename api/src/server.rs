@@ -6,7 +6,7 @@
 //! every handler without an operation, and every unsupported scheme.
 //!
 //! Each operation is served at `{servers[0].url}{path}` for its method
-//! only, behind a gate that enforces the operation's `security` before the
+//! only (a GET operation also answers HEAD), behind a gate that enforces the operation's `security` before the
 //! handler or any body extractor runs, then checks the parameters and body
 //! against the operation's schemas ([`crate::validation`]). Another method
 //! on a known path is answered 405 with `Allow`. Next to the operations the app
@@ -23,6 +23,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderValue};
+use actix_web::guard;
 use actix_web::middleware::{from_fn, DefaultHeaders, Next};
 use actix_web::web::{self, ServiceConfig};
 use actix_web::{
@@ -225,10 +226,18 @@ impl AppState {
         by_path.sort_by_key(|(path, _)| path.contains('{'));
         for (path, operations) in by_path {
             let mut resource = web::resource(format!("{base}{path}"));
-            let allow: Vec<&str> = operations.iter().map(|op| op.method.as_str()).collect();
+            // HEAD is answered like GET, without the body (RFC 9110
+            // section 9.3.2), unless the spec declares it itself.
+            let head_from_get = operations.iter().any(|op| op.method == Method::GET)
+                && !operations.iter().any(|op| op.method == Method::HEAD);
+            let mut allow: Vec<&str> = operations.iter().map(|op| op.method.as_str()).collect();
+            if head_from_get {
+                allow.push("HEAD");
+            }
             let allow = allow.join(", ");
             for operation in operations {
-                resource = resource.route(self.route_for(operation));
+                let with_head = head_from_get && operation.method == Method::GET;
+                resource = resource.route(self.route_for(operation, with_head));
             }
             let refuse = web::to(move || method_not_allowed(allow.clone()));
             config.service(resource.default_service(refuse));
@@ -253,14 +262,19 @@ impl AppState {
             .default_service(web::to(not_found));
     }
 
-    fn route_for(&self, operation: &Operation) -> Route {
+    fn route_for(&self, operation: &Operation, with_head: bool) -> Route {
         let factory = &self.operations.handlers[&operation.id];
         let gate = Arc::new(Gate {
             operation_id: operation.id.clone(),
             security: operation.security.clone(),
             check: self.checks.get(&operation.id),
         });
-        factory().method(operation.method.clone()).wrap(from_fn(
+        let route = if with_head {
+            factory().guard(guard::Any(guard::Get()).or(guard::Head()))
+        } else {
+            factory().method(operation.method.clone())
+        };
+        route.wrap(from_fn(
             move |request: ServiceRequest, next: Next<BoxBody>| {
                 let gate = gate.clone();
                 async move { gate.run(request, next).await }

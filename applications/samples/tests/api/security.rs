@@ -373,3 +373,19 @@ async fn secured_answers_are_never_stored_by_shared_caches() {
     assert_eq!(response.headers()["cache-control"], "no-store");
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
 }
+
+#[actix_web::test]
+async fn head_is_answered_like_get_without_a_body() {
+    let app = spawn_app().await;
+
+    let ping = app.client.head(app.url("/api/ping")).send().await.unwrap();
+    let anonymous = app.client.head(app.url("/api/valid")).send().await.unwrap();
+    let valid = app.client.head(app.url("/api/valid")).bearer_auth(app.token()).send().await.unwrap();
+
+    assert_eq!(ping.status().as_u16(), 200);
+    assert_eq!(anonymous.status().as_u16(), 401);
+    assert!(anonymous.headers().contains_key("www-authenticate"));
+    assert_eq!(valid.status().as_u16(), 200);
+    assert_eq!(valid.headers()["cache-control"], "no-store");
+    assert!(valid.bytes().await.unwrap().is_empty());
+}

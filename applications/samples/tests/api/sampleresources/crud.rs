@@ -195,7 +195,7 @@ async fn an_undeclared_method_returns_405_naming_the_allowed_ones() {
     let response = app.app.client.patch(app.item(1)).send().await.unwrap();
 
     let allow = response.headers()["allow"].to_str().unwrap().to_owned();
-    assert_eq!(allow, "GET, PUT, DELETE");
+    assert_eq!(allow, "GET, PUT, DELETE, HEAD");
     assert_problem(response, 405, "method-not-allowed").await;
 }
 
