@@ -25,12 +25,12 @@ impl Suite {
     pub async fn build() -> anyhow::Result<Self> {
         let accounts_settings =
             accounts::Settings::from_env().context("invalid identity provider settings")?;
+        let (mut settings, store_settings) = samples::settings::load(samples::DEFAULT_BIND_ADDR)
+            .context("invalid samples settings")?;
         let accounts = accounts::Application::build(accounts_settings)
             .await
             .context("the identity provider cannot start")?;
 
-        let mut settings =
-            api::Settings::load(samples::DEFAULT_BIND_ADDR).context("invalid samples settings")?;
         // The apps trust the embedded provider; every other AUTH_* setting
         // (audience, leeway, cache size...) still comes from the layers.
         let embedded = api::AuthSettings::new(accounts.base_url(), REALM);
@@ -40,8 +40,6 @@ impl Suite {
             issuers: embedded.issuers,
             ..settings.auth
         };
-        let store_settings =
-            samples::settings::StoreSettings::load().context("invalid samples settings")?;
         let store = samples::store::Store::connect(&store_settings)
             .await
             .context("the sample resources store cannot be opened")?;

@@ -3,7 +3,8 @@
 //! Defaults first, then an optional file named by `CONFIG_FILE` (TOML or
 //! YAML, keys in lower case: `auth_url = "..."`), then environment variables
 //! (`AUTH_URL=...`). Every value is checked at start-up and a bad one stops
-//! the app with a message naming the variable. Nothing else in the crate
+//! the app with a message naming the variable; so does a file key that no
+//! part of the app reads ([`check_config_file`]). Nothing else in the crate
 //! reads the environment.
 //!
 //! | variable | default | meaning |
@@ -20,6 +21,7 @@
 //! | `AUTH_HTTP_TIMEOUT_SECS` | `5` | timeout of one request to the identity provider |
 //! | `AUTH_TOKEN_CACHE_SIZE` | `10000` | validated tokens kept; `0` disables the cache |
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
@@ -127,6 +129,55 @@ pub fn load_layers<T: DeserializeOwned>() -> Result<T, SettingsError> {
         .build()
         .and_then(|layers| layers.try_deserialize())
         .map_err(|error| SettingsError::new("CONFIG_FILE", error.to_string()))
+}
+
+/// The `CONFIG_FILE` keys [`Settings::load`] reads.
+pub const KEYS: &[&str] = &[
+    "bind_addr",
+    "auth_url",
+    "auth_realm",
+    "auth_audience",
+    "auth_issuer",
+    "auth_leeway_secs",
+    "auth_algorithms",
+    "auth_jwks_refresh_secs",
+    "auth_kid_cooldown_secs",
+    "auth_http_timeout_secs",
+    "auth_token_cache_size",
+];
+
+/// Refuses a `CONFIG_FILE` holding a key that no part of the app reads,
+/// such as a misspelt one, which would otherwise be silently ignored.
+/// `known` lists the key sets of every settings type the app loads
+/// ([`KEYS`] and the app's own). The environment is not checked: it holds
+/// every other program's variables too.
+pub fn check_config_file(known: &[&[&str]]) -> Result<(), SettingsError> {
+    match std::env::var("CONFIG_FILE") {
+        Ok(path) => check_file_keys(&path, known),
+        Err(_) => Ok(()),
+    }
+}
+
+fn check_file_keys(path: &str, known: &[&[&str]]) -> Result<(), SettingsError> {
+    let problem = |message: String| SettingsError::new("CONFIG_FILE", message);
+    let file = config::Config::builder()
+        .add_source(config::File::with_name(path))
+        .build()
+        .map_err(|error| problem(error.to_string()))?;
+    let table: BTreeMap<String, config::Value> = file.try_deserialize()
+        .map_err(|error| problem(format!("{path}: {error}")))?;
+    let is_known = |key: &str| known.iter().any(|keys| keys.contains(&key));
+    let unknown: Vec<&str> = table.keys().map(String::as_str).filter(|key| !is_known(key)).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let mut expected: Vec<&str> = known.iter().flat_map(|keys| keys.iter().copied()).collect();
+    expected.sort_unstable();
+    Err(problem(format!(
+        "{path}: unknown key(s) {}; the keys (lower case) are: {}",
+        unknown.join(", "),
+        expected.join(", "),
+    )))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -250,6 +301,40 @@ mod tests {
 
     fn load(raw: RawSettings) -> Result<Settings, SettingsError> {
         Settings::from_raw(raw, "127.0.0.1:8081")
+    }
+
+    fn config_file(name: &str, text: &str) -> std::path::PathBuf {
+        let path = std::env::temp_dir().join(format!("api-settings-{}-{name}", std::process::id()));
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn every_key_of_the_raw_settings_is_known() {
+        let text: String = KEYS.iter().map(|key| format!("{key} = \"1\"\n")).collect();
+        let path = config_file("all.toml", &text);
+
+        let checked = check_file_keys(path.to_str().unwrap(), &[KEYS]);
+        let raw: RawSettings = config::Config::builder()
+            .add_source(config::File::from(path.as_path()))
+            .build().unwrap().try_deserialize().unwrap();
+
+        assert!(checked.is_ok(), "{checked:?}");
+        assert!(raw.bind_addr.is_some() && raw.auth_token_cache_size.is_some());
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn a_misspelt_config_file_key_is_refused_by_name() {
+        let path = config_file("typo.yaml", "auth_url: http://localhost:8080\nauth_audiance: x\n");
+
+        let error = check_file_keys(path.to_str().unwrap(), &[KEYS, &["database_url"]]).unwrap_err();
+
+        assert_eq!(error.variable, "CONFIG_FILE");
+        assert!(error.message.contains("unknown key(s) auth_audiance;"), "{}", error.message);
+        assert!(error.message.contains("auth_audience"), "{}", error.message);
+        assert!(error.message.contains("database_url"), "{}", error.message);
+        std::fs::remove_file(path).unwrap();
     }
 
     #[test]

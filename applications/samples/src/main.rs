@@ -10,10 +10,10 @@ async fn main() {
 }
 
 async fn run() -> anyhow::Result<()> {
-    let settings = api::Settings::load(samples::DEFAULT_BIND_ADDR).context("invalid settings")?;
+    let (settings, store_settings) =
+        samples::settings::load(samples::DEFAULT_BIND_ADDR).context("invalid settings")?;
     tracing::info!(realm = %settings.auth.realm_url(), "validating tokens of this realm");
 
-    let store_settings = samples::settings::StoreSettings::load().context("invalid settings")?;
     let store = samples::store::Store::connect(&store_settings)
         .await
         .context("the sample resources store cannot be opened")?;

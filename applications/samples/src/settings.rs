@@ -16,6 +16,18 @@ use api::SettingsError;
 use secrecy::SecretString;
 use serde::Deserialize;
 
+/// The `CONFIG_FILE` keys [`StoreSettings::load`] reads.
+pub const KEYS: &[&str] =
+    &["samples_data_dir", "database_url", "samples_db_max_connections", "samples_db_timeout_secs"];
+
+/// Everything the samples app reads, in `api`'s layers: the shared
+/// settings and the store's. A `CONFIG_FILE` key that neither reads (a
+/// misspelt one, say) is refused rather than ignored.
+pub fn load(default_bind: &str) -> Result<(api::Settings, StoreSettings), SettingsError> {
+    api::settings::check_config_file(&[api::settings::KEYS, KEYS])?;
+    Ok((api::Settings::load(default_bind)?, StoreSettings::load()?))
+}
+
 /// Where sample resources are kept.
 #[derive(Debug, Clone)]
 pub enum Backend {
