@@ -401,13 +401,16 @@ pub fn bearer_token(request: &HttpRequest) -> Result<Option<&str>, MalformedBear
         return Err(MalformedBearer);
     }
     let bytes = value.as_bytes();
-    let (scheme, rest) = match bytes.iter().position(|&byte| byte == b' ') {
-        Some(space) => (&bytes[..space], &bytes[space + 1..]),
-        None => (bytes, &[][..]),
-    };
+    let scheme_end = bytes.iter().position(|&byte| !is_tchar(byte)).unwrap_or(bytes.len());
+    let (scheme, rest) = bytes.split_at(scheme_end);
     if !scheme.eq_ignore_ascii_case(b"Bearer") {
         return Ok(None);
     }
+    // The scheme and the token are separated by spaces (RFC 9110 section
+    // 11.4); `Bearer`, `Bearer,` or a tab there is a malformed attempt.
+    let Some(rest) = rest.strip_prefix(b" ") else {
+        return Err(MalformedBearer);
+    };
     let token = rest.trim_ascii();
     // A fold rather than `contains`: no early exit, so it runs many bytes
     // at a time.
@@ -417,6 +420,14 @@ pub fn bearer_token(request: &HttpRequest) -> Result<Option<&str>, MalformedBear
         Ok(token) if one_word => Ok(Some(token)),
         _ => Err(MalformedBearer),
     }
+}
+
+/// Whether `byte` may be part of an authentication scheme's name, a token
+/// ([RFC 9110 section 5.6.2]).
+///
+/// [RFC 9110 section 5.6.2]: https://www.rfc-editor.org/rfc/rfc9110#section-5.6.2
+fn is_tchar(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// Whether every byte belongs to token68 ([RFC 9110 section 11.2]), the
@@ -500,7 +511,9 @@ mod tests {
 
     #[test]
     fn bearer_token_refuses_what_is_not_one_word() {
-        for value in ["Bearer", "Bearer ", "Bearer    ", "Bearer two words", "Bearer a\tb"] {
+        for value in ["Bearer", "Bearer ", "Bearer    ", "Bearer two words", "Bearer a\tb",
+            "Bearer\tabc", "Bearer,abc", "Bearer, abc", "bearer\"abc\""]
+        {
             assert_eq!(token_of(&[value]), Err(MalformedBearer), "{value:?}");
         }
         assert_eq!(token_of(&["Bearer abc", "Bearer def"]), Err(MalformedBearer));

@@ -363,7 +363,9 @@ async fn check_alternative(
         let token = match &scheme.credential {
             Credential::Bearer => bearer_token(request)
                 .map_err(|_| ApiError::InvalidRequest { realm: realm() })?,
-            Credential::Cookie(name) => cookie_token(request, name),
+            Credential::Cookie(name) => cookie_token(request, name).map_err(|_| {
+                ApiError::bad_request(format!("The cookie `{name}` is sent twice; send it once."))
+            })?,
         };
         let token = token.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
         let checked = validator.validate(token).await?;
@@ -386,24 +388,36 @@ async fn check_alternative(
 ///
 /// Reads the raw value, without percent-decoding: a token has nothing to
 /// decode, and decoding every cookie of the header on each request cost
-/// more than the rest of the security check. The first cookie of that name
-/// counts.
-fn cookie_token<'a>(request: &'a HttpRequest, name: &str) -> Option<&'a str> {
+/// more than the rest of the security check.
+///
+/// Two cookies of that name are refused rather than one picked: a site
+/// that can set cookies for a parent domain could otherwise put its own
+/// token first, or an empty one to lock the user out.
+fn cookie_token<'a>(request: &'a HttpRequest, name: &str) -> Result<Option<&'a str>, AmbiguousCookie> {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let cross_site = matches!(site, Some(site) if site != "same-origin" && site != "none");
     if !safe && cross_site {
         tracing::debug!("cookie credential ignored on a cross-site write");
-        return None;
+        return Ok(None);
     }
-    let cookie = request.headers().get_all(header::COOKIE)
+    let mut named = request.headers().get_all(header::COOKIE)
         .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok())
         .flat_map(Cookie::split_parse)
         .flatten()
-        .find(|cookie| cookie.name() == name)?;
-    let value = cookie.value_raw()?.trim();
-    (!value.is_empty()).then_some(value)
+        .filter(|cookie| cookie.name() == name);
+    let Some(cookie) = named.next() else {
+        return Ok(None);
+    };
+    if named.next().is_some() {
+        return Err(AmbiguousCookie);
+    }
+    let value = cookie.value_raw().unwrap_or_default().trim();
+    Ok((!value.is_empty()).then_some(value))
 }
+
+/// The credential cookie appears more than once.
+struct AmbiguousCookie;
 
 /// Which failure to report when every alternative fails: the one that says
 /// most about what the caller should do.

@@ -43,7 +43,7 @@ use actix_web::HttpMessage;
 use futures_util::StreamExt;
 use jsonschema::{Draft, Registry, Validator};
 use serde_json::Value;
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
 
 use crate::error::ApiError;
 use crate::extract::MAX_JSON_BYTES;
@@ -288,7 +288,11 @@ impl Compiler<'_> {
             let Some(next) = reference.strip_prefix('#') else {
                 return Err(format!("`{reference}` points outside the document"));
             };
-            current = next.to_owned();
+            // A fragment is percent-encoded (RFC 6901 section 6): a schema
+            // named `Item Id` is `#/components/schemas/Item%20Id`.
+            let next = percent_decode_str(next).decode_utf8()
+                .map_err(|_| format!("`{reference}` is not percent-encoded UTF-8"))?;
+            current = next.into_owned();
         }
         Err(format!("the references from `{pointer}` form a cycle"))
     }

@@ -46,6 +46,19 @@ async fn valid_cookie_finds_the_token_among_other_cookies() {
 }
 
 #[actix_web::test]
+async fn valid_cookie_refuses_two_token_cookies() {
+    let app = spawn_app().await;
+    let token = app.token();
+
+    for cookies in [format!("kc-access=; kc-access={token}"), format!("kc-access={token}; kc-access={token}")] {
+        let response = app.client.get(app.url("/api/valid-cookie"))
+            .header("cookie", cookies)
+            .send().await.unwrap();
+        assert_problem(response, 400, "bad-request").await;
+    }
+}
+
+#[actix_web::test]
 async fn valid_cookie_ignores_a_bearer_header() {
     let app = spawn_app().await;
 

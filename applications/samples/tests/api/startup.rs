@@ -83,3 +83,47 @@ paths:
     assert_eq!(get("/api/items/~latest").await.unwrap().text().await.unwrap(), "latest");
     assert_eq!(get("/api/items/7").await.unwrap().text().await.unwrap(), "item");
 }
+
+/// A `$ref` fragment is percent-encoded (RFC 6901 section 6); the request
+/// checks must read it decoded, as the schema validator does.
+#[actix_web::test]
+async fn percent_encoded_references_resolve() {
+    let realm = KeyServer::start(vec![]).await;
+    let spec = r##"
+openapi: 3.1.0
+info: {title: references, version: "1"}
+servers: [{url: /api}]
+paths:
+  /orders/{id}:
+    get:
+      operationId: getOrder
+      parameters:
+        - {name: id, in: path, required: true, schema: {$ref: "#/components/schemas/Order%20Number"}}
+      responses: {"200": {description: one order}}
+  /parcels/{id}:
+    get:
+      operationId: getParcel
+      parameters: [{$ref: "#/components/parameters/Parcel%20Number"}]
+      responses: {"200": {description: one parcel}}
+components:
+  schemas:
+    Order Number: {type: integer, minimum: 1}
+  parameters:
+    Parcel Number: {name: id, in: path, required: true, schema: {type: integer}}
+"##;
+    let operations = Operations::new()
+        .bind("getOrder", || async { "order" })
+        .bind("getParcel", || async { "parcel" });
+    let app = Application::build(spec, operations, &settings_for(&realm), |_| {}).unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+
+    let status = |path: &str| {
+        let url = format!("{address}{path}");
+        async move { reqwest::get(url).await.unwrap().status().as_u16() }
+    };
+    assert_eq!(status("/api/orders/7").await, 200);
+    assert_eq!(status("/api/orders/0").await, 400);
+    assert_eq!(status("/api/parcels/7").await, 200);
+    assert_eq!(status("/api/parcels/seven").await, 400);
+}
