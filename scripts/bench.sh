@@ -3,7 +3,7 @@
 #
 # Builds the suite in release mode, starts it on loopback (development
 # identity provider + samples app), gets a token, and measures with wrk,
-# one endpoint after the other:
+# the endpoints taking turns over several rounds:
 #   /api/ping (public), /api/valid (bearer), /api/valid-cookie (cookie).
 # Then: requests the apps made to the identity provider during the load
 # (from /metrics), idle memory and start-to-ready time of a samples app,
@@ -13,13 +13,14 @@
 # docs/performance.md by hand, with the machine they came from.
 #
 # Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64),
-# BENCH_THREADS (default 2).
+# BENCH_THREADS (default 2), BENCH_ROUNDS (default 3).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 readonly SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 readonly CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 readonly THREADS="${BENCH_THREADS:-2}"
+readonly ROUNDS="${BENCH_ROUNDS:-3}"
 readonly WORK="$(mktemp -d)"
 pids=()
 
@@ -95,13 +96,43 @@ echo "Warming up..."
 wrk -t 1 -c 8 -d 2s -H "Authorization: Bearer $token" "$api/api/valid" >/dev/null
 
 fetches_before=$(key_fetches)
-echo "Measuring ${SECONDS_PER_RUN}s per endpoint, $CONNECTIONS connections, $THREADS threads..."
-read -r ping_rps ping_p50 ping_p99 < <(measure /api/ping)
-# Control: the public endpoint sent the same ~1.5 KiB header, which the
-# load generator (on the same cores) and the HTTP parser pay for.
-read -r control_rps control_p50 control_p99 < <(measure /api/ping -H "Authorization: Bearer $token")
-read -r valid_rps valid_p50 valid_p99 < <(measure /api/valid -H "Authorization: Bearer $token")
-read -r cookie_rps cookie_p50 cookie_p99 < <(measure /api/valid-cookie -H "Cookie: kc-access=$token")
+echo "Measuring ${SECONDS_PER_RUN}s per endpoint, $CONNECTIONS connections, $THREADS threads," \
+    "$ROUNDS rounds (the endpoints take turns; each figure is the median of its rounds)..."
+# Each round runs every endpoint once, so that a slow spell of the machine
+# hits all of them rather than one.
+for round in $(seq 1 "$ROUNDS"); do
+    measure /api/ping >>"$WORK/ping"
+    # Control: the public endpoint sent the same ~1.5 KiB header, which the
+    # load generator (on the same cores) and the HTTP parser pay for.
+    measure /api/ping -H "Authorization: Bearer $token" >>"$WORK/control"
+    measure /api/valid -H "Authorization: Bearer $token" >>"$WORK/valid"
+    measure /api/valid-cookie -H "Cookie: kc-access=$token" >>"$WORK/cookie"
+    echo "  round $round of $ROUNDS: /api/ping $(tail -1 "$WORK/ping" | cut -d' ' -f1)," \
+        "/api/valid $(tail -1 "$WORK/valid" | cut -d' ' -f1) requests/s"
+done
+# Prints "requests/s p50 p99": the median of each column over the rounds.
+median() {
+    python3 - "$1" <<'PY'
+import re, statistics, sys
+
+def micros(text):
+    value, unit = re.fullmatch(r"([0-9.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 1, "ms": 1e3, "s": 1e6}[unit]
+
+def latency(us):
+    return f"{us:.0f}us" if us < 1000 else f"{us / 1000:.2f}ms"
+
+rows = [line.split() for line in open(sys.argv[1]) if line.strip()]
+rps = statistics.median(float(row[0]) for row in rows)
+p50 = statistics.median(micros(row[1]) for row in rows)
+p99 = statistics.median(micros(row[2]) for row in rows)
+print(f"{rps:.0f}", latency(p50), latency(p99))
+PY
+}
+read -r ping_rps ping_p50 ping_p99 < <(median "$WORK/ping")
+read -r control_rps control_p50 control_p99 < <(median "$WORK/control")
+read -r valid_rps valid_p50 valid_p99 < <(median "$WORK/valid")
+read -r cookie_rps cookie_p50 cookie_p99 < <(median "$WORK/cookie")
 fetches_after=$(key_fetches)
 
 # A second samples app, alone, for idle memory and start-to-ready time.

@@ -69,6 +69,26 @@ pub struct UserInfo {
     realm_roles: Vec<String>,
     client_roles: HashMap<String, Vec<String>>,
     claims: serde_json::Map<String, serde_json::Value>,
+    verified: Verification,
+}
+
+/// What verified a token, for the validated-token cache to tell whether
+/// the answer still holds.
+struct Verification {
+    kid: Option<String>,
+    /// The very key that verified the token: a hit needs the kid to still
+    /// resolve to it, not merely to some key of the same name.
+    key: Arc<VerifyingKey>,
+    expires_at: u64,
+}
+
+impl std::fmt::Debug for Verification {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("Verification")
+            .field("kid", &self.kid)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 impl User {
@@ -143,15 +163,6 @@ struct KnownClaims {
     resource_access: HashMap<String, RoleList>,
 }
 
-struct CachedValidation {
-    user: User,
-    kid: Option<String>,
-    /// The very key that verified the token: a hit needs the kid to still
-    /// resolve to it, not merely to some key of the same name.
-    key: Arc<VerifyingKey>,
-    expires_at: u64,
-}
-
 /// A key of the validated-token cache: the whole token, compared in full.
 ///
 /// Hashed on its last bytes only. Those are the signature, so two tokens
@@ -195,7 +206,9 @@ impl quick_cache::Equivalent<TokenKey> for TokenRef<'_> {
 pub struct Validator {
     settings: AuthSettings,
     keys: Arc<KeyCache>,
-    cache: Option<quick_cache::sync::Cache<TokenKey, Arc<CachedValidation>>>,
+    /// Users by token. A user is one reference-counted value that also
+    /// says what verified it, so a hit clones one pointer.
+    cache: Option<quick_cache::sync::Cache<TokenKey, User>>,
     metrics: Arc<Metrics>,
 }
 
@@ -239,26 +252,27 @@ impl Validator {
             return Err(self.reject(TokenRejection::Malformed, None, None));
         }
 
-        let validated = self.validate_uncached(token).await?;
+        let user = self.validate_uncached(token).await?;
         if let Some(cache) = &self.cache {
-            cache.insert(TokenKey(token.into()), validated.clone());
+            cache.insert(TokenKey(token.into()), user.clone());
         }
         self.metrics.auth_outcome("ok");
-        Ok(validated.user.clone())
+        Ok(user)
     }
 
     fn cached(&self, token: &str) -> Option<User> {
         let cache = self.cache.as_ref()?;
-        let entry = cache.get(&TokenRef(token))?;
-        let fresh = now() <= entry.expires_at;
-        if fresh && self.keys.resolves_to(entry.kid.as_deref(), &entry.key) {
-            return Some(entry.user.clone());
+        let user = cache.get(&TokenRef(token))?;
+        let verified = &user.0.verified;
+        let fresh = now() <= verified.expires_at;
+        if fresh && self.keys.resolves_to(verified.kid.as_deref(), &verified.key) {
+            return Some(user);
         }
         cache.remove(&TokenRef(token));
         None
     }
 
-    async fn validate_uncached(&self, token: &str) -> Result<Arc<CachedValidation>, ApiError> {
+    async fn validate_uncached(&self, token: &str) -> Result<User, ApiError> {
         let header = jsonwebtoken::decode_header(token).map_err(|error| {
             let reason = match error.kind() {
                 ErrorKind::InvalidAlgorithmName => TokenRejection::AlgorithmNotAllowed,
@@ -289,12 +303,11 @@ impl Validator {
         .map_err(|error| self.reject(rejection_of(error.kind()), kid, None))?;
 
         let claims = data.claims;
-        let user = self.user_from(claims).map_err(|(reason, iss)| {
+        let expires_at = claims.get("exp").and_then(|exp| exp.as_u64()).unwrap_or(0);
+        let verified = Verification { kid: kid.map(str::to_owned), key, expires_at };
+        self.user_from(claims, verified).map_err(|(reason, iss)| {
             self.reject(reason, kid, iss.as_deref())
-        })?;
-        let expires_at = user.claims().get("exp").and_then(|exp| exp.as_u64()).unwrap_or(0);
-        let kid = kid.map(str::to_owned);
-        Ok(Arc::new(CachedValidation { user, kid, key, expires_at }))
+        })
     }
 
     fn validation(&self, algorithm: Algorithm) -> Validation {
@@ -317,6 +330,7 @@ impl Validator {
     fn user_from(
         &self,
         claims: serde_json::Map<String, serde_json::Value>,
+        verified: Verification,
     ) -> Result<User, (TokenRejection, Option<String>)> {
         // jsonwebtoken accepts an `iss` array with one matching member; an
         // access token's issuer is one string.
@@ -351,6 +365,7 @@ impl Validator {
             realm_roles: known.realm_access.map(|list| list.roles).unwrap_or_default(),
             client_roles,
             claims,
+            verified,
         })))
     }
 }

@@ -83,14 +83,18 @@ impl KeySet {
     /// The key for `kid`. A token without a kid, or a set without kids,
     /// resolves only when the choice is unambiguous.
     fn find(&self, kid: Option<&str>) -> Option<Arc<VerifyingKey>> {
+        self.find_ref(kid).cloned()
+    }
+
+    fn find_ref(&self, kid: Option<&str>) -> Option<&Arc<VerifyingKey>> {
         if let Some(key) = kid.and_then(|kid| self.by_kid.get(kid)) {
-            return Some(key.clone());
+            return Some(key);
         }
         if self.by_kid.is_empty() {
-            return self.fallback.clone();
+            return self.fallback.as_ref();
         }
         match (kid, self.by_kid.len()) {
-            (None, 1) => self.by_kid.values().next().cloned(),
+            (None, 1) => self.by_kid.values().next(),
             _ => None,
         }
     }
@@ -194,7 +198,7 @@ impl KeyCache {
     /// every hit).
     pub fn resolves_to(&self, kid: Option<&str>, key: &Arc<VerifyingKey>) -> bool {
         let current = self.keys.load();
-        current.find(kid).is_some_and(|found| Arc::ptr_eq(&found, key))
+        current.find_ref(kid).is_some_and(|found| Arc::ptr_eq(found, key))
     }
 
     /// The current key set; never waits.
