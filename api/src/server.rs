@@ -268,6 +268,8 @@ impl AppState {
             operation_id: operation.id.clone(),
             security: operation.security.clone(),
             check: self.checks.get(&operation.id),
+            validator: self.validator.clone(),
+            metrics: self.metrics.clone(),
         });
         let route = if with_head {
             factory().guard(guard::Any(guard::Get()).or(guard::Head()))
@@ -289,6 +291,10 @@ struct Gate {
     operation_id: String,
     security: Security,
     check: Arc<RequestCheck>,
+    // Held here rather than looked up per request: cloning a shared
+    // pointer on every request makes the workers contend for its count.
+    validator: web::Data<Validator>,
+    metrics: web::Data<Metrics>,
 }
 
 impl Gate {
@@ -298,7 +304,6 @@ impl Gate {
         next: Next<BoxBody>,
     ) -> Result<ServiceResponse<BoxBody>, Error> {
         tracing::Span::current().record("operation_id", self.operation_id.as_str());
-        let metrics = request.app_data::<web::Data<Metrics>>().cloned();
 
         let response = match self.authorize(request.request()).await {
             Ok(user) => {
@@ -321,9 +326,7 @@ impl Gate {
             Err(error) => request.error_response(error),
         };
 
-        if let Some(metrics) = metrics {
-            metrics.request(&self.operation_id, response.status().as_u16());
-        }
+        self.metrics.request(&self.operation_id, response.status().as_u16());
         Ok(response)
     }
 
@@ -333,8 +336,7 @@ impl Gate {
         if self.security.alternatives.is_empty() {
             return Ok(None);
         }
-        let validator = request.app_data::<web::Data<Validator>>()
-            .ok_or_else(|| ApiError::internal("the Validator is not registered"))?;
+        let validator = &self.validator;
 
         let mut failure: Option<ApiError> = None;
         for alternative in &self.security.alternatives {
