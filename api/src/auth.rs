@@ -164,6 +164,7 @@ struct KnownClaims {
 }
 
 /// A key of the validated-token cache: the whole token, compared in full.
+/// Bytes rather than text: a lookup precedes reading the credential.
 ///
 /// Hashed on its last bytes only. Those are the signature, so two tokens
 /// that pass validation (the only ones ever stored) differ there; two that
@@ -171,17 +172,16 @@ struct KnownClaims {
 /// comparison. Hashing the whole 1–3 KiB cost more than the rest of a
 /// cache hit.
 #[derive(PartialEq, Eq)]
-struct TokenKey(Box<str>);
+struct TokenKey(Box<[u8]>);
 
 /// A borrowed token to look up a [`TokenKey`] with.
-struct TokenRef<'a>(&'a str);
+struct TokenRef<'a>(&'a [u8]);
 
 /// How many trailing bytes of a token are hashed.
 const HASHED_TAIL_BYTES: usize = 32;
 
-fn hash_tail<H: Hasher>(token: &str, state: &mut H) {
-    let bytes = token.as_bytes();
-    bytes[bytes.len().saturating_sub(HASHED_TAIL_BYTES)..].hash(state);
+fn hash_tail<H: Hasher>(token: &[u8], state: &mut H) {
+    token[token.len().saturating_sub(HASHED_TAIL_BYTES)..].hash(state);
 }
 
 impl Hash for TokenKey {
@@ -238,29 +238,40 @@ impl Validator {
 
     /// Validates `token` and returns its user.
     pub async fn validate(&self, token: &str) -> Result<User, ApiError> {
-        if token.len() > MAX_TOKEN_BYTES {
+        self.validate_credential(token.as_bytes(), |_| Ok(token)).await
+    }
+
+    /// Validates a credential as it arrived, `raw`, which `read` turns
+    /// into a token or refuses. A credential found in the cache is byte for
+    /// byte one that was read and checked before, so reading it and
+    /// checking its syntax happen only on a miss.
+    pub(crate) async fn validate_credential<'a>(
+        &self,
+        raw: &'a [u8],
+        read: impl FnOnce(&'a [u8]) -> Result<&'a str, ApiError>,
+    ) -> Result<User, ApiError> {
+        if raw.len() > MAX_TOKEN_BYTES {
             return Err(self.reject(TokenRejection::Malformed, None, None));
         }
-        if let Some(user) = self.cached(token) {
+        if let Some(user) = self.cached(raw) {
             self.metrics.token_cache_hit();
             self.metrics.auth_outcome("ok");
             return Ok(user);
         }
-        // Only on a miss: a token found in the cache is byte for byte one
-        // that passed this check.
+        let token = read(raw)?;
         if !is_token68(token.as_bytes()) {
             return Err(self.reject(TokenRejection::Malformed, None, None));
         }
 
         let user = self.validate_uncached(token).await?;
         if let Some(cache) = &self.cache {
-            cache.insert(TokenKey(token.into()), user.clone());
+            cache.insert(TokenKey(raw.into()), user.clone());
         }
         self.metrics.auth_outcome("ok");
         Ok(user)
     }
 
-    fn cached(&self, token: &str) -> Option<User> {
+    fn cached(&self, token: &[u8]) -> Option<User> {
         let cache = self.cache.as_ref()?;
         let user = cache.get(&TokenRef(token))?;
         let verified = &user.0.verified;
@@ -407,6 +418,12 @@ fn now() -> u64 {
 /// [RFC 6750 section 2.1]: https://www.rfc-editor.org/rfc/rfc6750#section-2.1
 /// [RFC 9110 section 11.1]: https://www.rfc-editor.org/rfc/rfc9110#section-11.1
 pub fn bearer_token(request: &HttpRequest) -> Result<Option<&str>, MalformedBearer> {
+    bearer_credential(request)?.map(read_bearer).transpose()
+}
+
+/// The bytes after `Bearer ` in the `Authorization` header, trimmed and
+/// not yet read: [`bearer_token`] without [`read_bearer`].
+pub(crate) fn bearer_credential(request: &HttpRequest) -> Result<Option<&[u8]>, MalformedBearer> {
     let mut values = request.headers().get_all(header::AUTHORIZATION);
     let Some(value) = values.next() else {
         return Ok(None);
@@ -426,13 +443,20 @@ pub fn bearer_token(request: &HttpRequest) -> Result<Option<&str>, MalformedBear
     let Some(rest) = rest.strip_prefix(b" ") else {
         return Err(MalformedBearer);
     };
-    let token = rest.trim_ascii();
+    let credential = rest.trim_ascii();
+    if credential.is_empty() {
+        return Err(MalformedBearer);
+    }
+    Ok(Some(credential))
+}
+
+/// The token in a bearer credential: one word of text.
+pub(crate) fn read_bearer(credential: &[u8]) -> Result<&str, MalformedBearer> {
     // A fold rather than `contains`: no early exit, so it runs many bytes
     // at a time.
-    let blank = token.iter().fold(false, |any, &byte| any | (byte == b' ') | (byte == b'\t'));
-    let one_word = !token.is_empty() && !blank;
-    match std::str::from_utf8(token) {
-        Ok(token) if one_word => Ok(Some(token)),
+    let blank = credential.iter().fold(false, |any, &byte| any | (byte == b' ') | (byte == b'\t'));
+    match std::str::from_utf8(credential) {
+        Ok(token) if !blank => Ok(token),
         _ => Err(MalformedBearer),
     }
 }
@@ -546,11 +570,12 @@ mod tests {
     fn tokens_sharing_a_tail_are_different_cache_keys() {
         let cache = quick_cache::sync::Cache::new(8);
         let tail = "s".repeat(HASHED_TAIL_BYTES);
-        cache.insert(TokenKey(format!("header.claims-of-alice.{tail}").into()), "alice");
+        let token = |claims: &str| format!("header.{claims}.{tail}").into_bytes();
+        cache.insert(TokenKey(token("claims-of-alice").into()), "alice");
 
-        assert_eq!(cache.get(&TokenRef(&format!("header.claims-of-alice.{tail}"))), Some("alice"));
-        assert_eq!(cache.get(&TokenRef(&format!("header.claims-of-mallory.{tail}"))), None);
-        assert_eq!(cache.get(&TokenRef(&tail)), None);
+        assert_eq!(cache.get(&TokenRef(&token("claims-of-alice"))), Some("alice"));
+        assert_eq!(cache.get(&TokenRef(&token("claims-of-mallory"))), None);
+        assert_eq!(cache.get(&TokenRef(tail.as_bytes())), None);
     }
 
     #[test]

@@ -33,7 +33,7 @@ use actix_web::{
 use cookie::Cookie;
 use tracing::Instrument;
 
-use crate::auth::{bearer_token, User, Validator};
+use crate::auth::{bearer_credential, read_bearer, User, Validator};
 use crate::error::ApiError;
 use crate::keys::KeyCache;
 use crate::metrics::Metrics;
@@ -360,17 +360,23 @@ async fn check_alternative(
     validator: &Validator,
 ) -> Result<Option<User>, ApiError> {
     let realm = || validator.realm().to_owned();
+    let malformed = |_| ApiError::InvalidRequest { realm: realm() };
     let mut user = None;
     for scheme in schemes {
-        let token = match &scheme.credential {
-            Credential::Bearer => bearer_token(request)
-                .map_err(|_| ApiError::InvalidRequest { realm: realm() })?,
-            Credential::Cookie(name) => cookie_token(request, name).map_err(|_| {
-                ApiError::bad_request(format!("The cookie `{name}` is sent twice; send it once."))
-            })?,
+        let checked = match &scheme.credential {
+            Credential::Bearer => {
+                let credential = bearer_credential(request).map_err(malformed)?;
+                let credential = credential.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
+                validator.validate_credential(credential, |raw| read_bearer(raw).map_err(malformed)).await?
+            }
+            Credential::Cookie(name) => {
+                let token = cookie_token(request, name).map_err(|_| {
+                    ApiError::bad_request(format!("The cookie `{name}` is sent twice; send it once."))
+                })?;
+                let token = token.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
+                validator.validate(token).await?
+            }
         };
-        let token = token.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
-        let checked = validator.validate(token).await?;
 
         let missing = checked.missing_realm_roles(&scheme.roles);
         if !missing.is_empty() {

@@ -104,6 +104,23 @@ async fn a_token_with_characters_outside_token68_is_malformed() {
 }
 
 #[actix_web::test]
+async fn a_cached_token_does_not_excuse_a_malformed_header() {
+    let app = spawn_app().await;
+    let token = app.token();
+    assert_eq!(app.get_with_token("/api/valid", &token).await.status().as_u16(), 200);
+
+    for header in [format!("Bearer {token} {token}"), format!("Bearer {token}\t{token}"), format!("Bearer\t{token}")] {
+        let response = app.client.get(app.url("/api/valid")).header("authorization", header)
+            .send().await.unwrap();
+        assert_problem(response, 400, "invalid-request").await;
+    }
+    let response = app.client.get(app.url("/api/valid"))
+        .header("authorization", format!("bearer   {token}\t"))
+        .send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+}
+
+#[actix_web::test]
 async fn valid_treats_another_scheme_as_no_credentials() {
     let app = spawn_app().await;
 
