@@ -13,14 +13,14 @@
 # docs/performance.md by hand, with the machine they came from.
 #
 # Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64),
-# BENCH_THREADS (default 2), BENCH_ROUNDS (default 3).
+# BENCH_THREADS (default 2), BENCH_ROUNDS (default 5).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 readonly SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 readonly CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 readonly THREADS="${BENCH_THREADS:-2}"
-readonly ROUNDS="${BENCH_ROUNDS:-3}"
+readonly ROUNDS="${BENCH_ROUNDS:-5}"
 readonly WORK="$(mktemp -d)"
 pids=()
 

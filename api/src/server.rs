@@ -99,7 +99,7 @@ pub enum StartupError {
     #[error(transparent)]
     Spec(#[from] SpecError),
     /// The listening socket could not be bound.
-    #[error("cannot listen on {address}")]
+    #[error("cannot listen on {address} (BIND_ADDR sets another)")]
     Bind {
         /// The address asked for.
         address: std::net::SocketAddr,

@@ -131,6 +131,9 @@ pub fn load_layers<T: DeserializeOwned>() -> Result<T, SettingsError> {
         .map_err(|error| SettingsError::new("CONFIG_FILE", error.to_string()))
 }
 
+/// Where the identity provider is unless `AUTH_URL` says otherwise.
+pub const DEFAULT_AUTH_URL: &str = "http://localhost:8080";
+
 /// The `CONFIG_FILE` keys [`Settings::load`] reads.
 pub const KEYS: &[&str] = &[
     "bind_addr",
@@ -206,10 +209,11 @@ impl Settings {
     fn from_raw(raw: RawSettings, default_bind: &str) -> Result<Self, SettingsError> {
         let bind = raw.bind_addr.as_deref().unwrap_or(default_bind);
         let bind_addr = bind.parse().map_err(|_| {
-            SettingsError::new("BIND_ADDR", format!("`{bind}` is not an address:port"))
+            let message = format!("`{bind}` is not an IP address and port such as 127.0.0.1:8081");
+            SettingsError::new("BIND_ADDR", message)
         })?;
 
-        let url = raw.auth_url.as_deref().unwrap_or("http://localhost:8080");
+        let url = raw.auth_url.as_deref().unwrap_or(DEFAULT_AUTH_URL);
         let realm = raw.auth_realm.as_deref().unwrap_or("samples");
         let mut auth = AuthSettings::new(check_url(url)?, check_realm(realm)?);
 

@@ -35,7 +35,9 @@ impl Application {
             .context("the key store task failed")??;
 
         let listener = TcpListener::bind(settings.bind_addr)
-            .with_context(|| format!("cannot listen on {}", settings.bind_addr))?;
+            .with_context(|| {
+                format!("cannot listen on {} (ACCOUNTS_BIND_ADDR sets another)", settings.bind_addr)
+            })?;
         let port = listener.local_addr()?.port();
         let base_url = match &settings.public_url {
             Some(url) => parse_public_url(url)?,
