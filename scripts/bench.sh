@@ -21,54 +21,15 @@ readonly SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
 readonly CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 readonly THREADS="${BENCH_THREADS:-2}"
 readonly ROUNDS="${BENCH_ROUNDS:-5}"
-readonly WORK="$(mktemp -d)"
-pids=()
+# shellcheck source=scripts/lib/measure.sh
+source scripts/lib/measure.sh
 
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-if ! command -v wrk >/dev/null; then
-    echo "Installing wrk (Debian package)..."
-    if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq wrk >/dev/null \
-        || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-    else sudo apt-get install -y -qq wrk >/dev/null; fi
-fi
-
+need_tool wrk wrk
 echo "Building the suite in release mode..."
 cargo build --release -q --bin suite
 cargo build --release -q -p samples --bin samples
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_for() {
-    local url=$1
-    for _ in $(seq 1 200); do
-        curl -fs -o /dev/null "$url" && return 0
-        sleep 0.05
-    done
-    echo "timed out waiting for $url" >&2
-    return 1
-}
-
-idp_port=$(free_port)
-api_port=$(free_port)
-ACCOUNTS_BIND_ADDR="127.0.0.1:$idp_port" BIND_ADDR="127.0.0.1:$api_port" \
-    ACCOUNTS_DATA_DIR="$WORK/accounts" RUST_LOG=warn \
-    target/release/suite >"$WORK/suite.log" 2>&1 &
-pids+=($!)
-idp="http://localhost:$idp_port"
-api="http://localhost:$api_port"
-wait_for "$api/health/ready"
-
-token=$(curl -fs -d grant_type=password -d client_id=samples-web -d username=alice \
-    -d password=alice-dev-password "$idp/realms/samples/protocol/openid-connect/token" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+start_suite target/release/suite
 
 key_fetches() {
     curl -fs "$api/metrics" | awk '/^auth_key_fetches_total/ {print $2}'

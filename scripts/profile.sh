@@ -16,23 +16,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 readonly REQUESTS="${PROFILE_REQUESTS:-2000}"
 readonly OUT="${PROFILE_DIR:-target/profile}"
-readonly WORK="$(mktemp -d)"
-pids=()
+# shellcheck source=scripts/lib/measure.sh
+source scripts/lib/measure.sh
 
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-if ! command -v valgrind >/dev/null; then
-    echo "Installing valgrind (Debian package)..."
-    if [[ $(id -u) -eq 0 ]]; then apt-get install -y -qq valgrind >/dev/null \
-        || { apt-get update -qq && apt-get install -y -qq valgrind >/dev/null; }
-    else sudo apt-get install -y -qq valgrind >/dev/null; fi
-fi
-
+need_tool valgrind valgrind
 echo "Building the suite and the samples app in release mode, with line tables..."
 export CARGO_PROFILE_RELEASE_DEBUG=line-tables-only
 export CARGO_TARGET_DIR=target/profile-build
@@ -40,30 +27,7 @@ cargo build --release -q --bin suite
 cargo build --release -q -p samples --bin samples
 mkdir -p "$OUT"
 
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_for() {
-    local url=$1
-    for _ in $(seq 1 600); do
-        curl -fs -o /dev/null "$url" && return 0
-        sleep 0.1
-    done
-    echo "timed out waiting for $url" >&2
-    return 1
-}
-
-idp_port=$(free_port)
-ACCOUNTS_BIND_ADDR="127.0.0.1:$idp_port" BIND_ADDR="127.0.0.1:$(free_port)" \
-    ACCOUNTS_DATA_DIR="$WORK/accounts" SAMPLES_DATA_DIR="$WORK/suite" RUST_LOG=warn \
-    "$CARGO_TARGET_DIR/release/suite" >"$WORK/suite.log" 2>&1 &
-pids+=($!)
-idp="http://localhost:$idp_port"
-wait_for "$idp/realms/samples"
-token=$(curl -fs -d grant_type=password -d client_id=samples-web -d username=alice \
-    -d password=alice-dev-password "$idp/realms/samples/protocol/openid-connect/token" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+start_suite "$CARGO_TARGET_DIR/release/suite"
 
 # Sends N GET requests over one connection; every answer must be 200.
 send() {
@@ -93,7 +57,7 @@ profile() {
         "$CARGO_TARGET_DIR/release/samples" >"$WORK/$name.log" 2>&1 &
     local pid=$!
     pids+=("$pid")
-    wait_for "http://127.0.0.1:$port/health/ready"
+    wait_for "http://127.0.0.1:$port/health/ready" 120
     send "$port" "$path" "$header" 200
     callgrind_control -z "$pid" >/dev/null 2>&1
     send "$port" "$path" "$header" "$REQUESTS"

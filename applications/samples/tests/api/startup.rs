@@ -56,7 +56,6 @@ async fn the_served_spec_is_the_embedded_contract() {
 /// templated path, which a schema reference must percent-encode.
 #[actix_web::test]
 async fn a_concrete_path_wins_over_a_templated_one() {
-    let realm = KeyServer::start(vec![]).await;
     let spec = r#"
 openapi: 3.1.0
 info: {title: routing, version: "1"}
@@ -75,9 +74,7 @@ paths:
     let operations = Operations::new()
         .bind("getItem", || async { "item" })
         .bind("getLatestItem", || async { "latest" });
-    let app = Application::build(spec, operations, &settings_for(&realm), |_| {}).unwrap();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    actix_web::rt::spawn(app.run_until_stopped());
+    let address = serve(spec, operations).await;
 
     let get = |path: &str| reqwest::get(format!("{address}{path}"));
     assert_eq!(get("/api/items/~latest").await.unwrap().text().await.unwrap(), "latest");
@@ -88,7 +85,6 @@ paths:
 /// checks must read it decoded, as the schema validator does.
 #[actix_web::test]
 async fn percent_encoded_references_resolve() {
-    let realm = KeyServer::start(vec![]).await;
     let spec = r##"
 openapi: 3.1.0
 info: {title: references, version: "1"}
@@ -114,9 +110,7 @@ components:
     let operations = Operations::new()
         .bind("getOrder", || async { "order" })
         .bind("getParcel", || async { "parcel" });
-    let app = Application::build(spec, operations, &settings_for(&realm), |_| {}).unwrap();
-    let address = format!("http://127.0.0.1:{}", app.port());
-    actix_web::rt::spawn(app.run_until_stopped());
+    let address = serve(spec, operations).await;
 
     let status = |path: &str| {
         let url = format!("{address}{path}");
@@ -126,4 +120,13 @@ components:
     assert_eq!(status("/api/orders/0").await, 400);
     assert_eq!(status("/api/parcels/7").await, 200);
     assert_eq!(status("/api/parcels/seven").await, 400);
+}
+
+/// Starts an app for `spec` (its operations public) and returns its base URL.
+async fn serve(spec: &str, operations: Operations) -> String {
+    let realm = KeyServer::start(vec![]).await;
+    let app = Application::build(spec, operations, &settings_for(&realm), |_| {}).unwrap();
+    let address = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    address
 }
