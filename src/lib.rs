@@ -34,7 +34,8 @@ impl Suite {
         // The apps trust the embedded provider; every other AUTH_* setting
         // (audience, leeway, cache size...) still comes from the layers.
         let defaults = api::AuthSettings::new(api::settings::DEFAULT_AUTH_URL, REALM);
-        if settings.auth.realm_url() != defaults.realm_url() || settings.auth.issuers != defaults.issuers {
+        let auth = &settings.auth;
+        if auth.realm_url() != defaults.realm_url() || auth.issuers != defaults.issuers {
             tracing::warn!(
                 "AUTH_URL, AUTH_REALM and AUTH_ISSUER are ignored here: the suite's apps trust \
                  its embedded identity provider (run an app alone to use another)"

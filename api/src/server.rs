@@ -6,8 +6,9 @@
 //! every handler without an operation, and every unsupported scheme.
 //!
 //! Each operation is served at `{servers[0].url}{path}` for its method
-//! only (a GET operation also answers HEAD), behind a gate that enforces the operation's `security` before the
-//! handler or any body extractor runs, then checks the parameters and body
+//! only (a GET operation also answers HEAD), behind a gate that enforces
+//! the operation's `security` before the handler or any body extractor
+//! runs, then checks the parameters and body
 //! against the operation's schemas ([`crate::validation`]). Another method
 //! on a known path is answered 405 with `Allow`. Next to the operations the app
 //! serves its document (`{base}/openapi.json`, `{base}/openapi.yaml`), an
@@ -360,21 +361,23 @@ async fn check_alternative(
     validator: &Validator,
 ) -> Result<Option<User>, ApiError> {
     let realm = || validator.realm().to_owned();
+    let missing = || ApiError::MissingCredentials { realm: realm() };
     let malformed = |_| ApiError::InvalidRequest { realm: realm() };
     let mut user = None;
     for scheme in schemes {
         let checked = match &scheme.credential {
             Credential::Bearer => {
                 let credential = bearer_credential(request).map_err(malformed)?;
-                let credential = credential.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
-                validator.validate_credential(credential, |raw| read_bearer(raw).map_err(malformed)).await?
+                let credential = credential.ok_or_else(missing)?;
+                let read = |raw| read_bearer(raw).map_err(malformed);
+                validator.validate_credential(credential, read).await?
             }
             Credential::Cookie(name) => {
                 let token = cookie_token(request, name).map_err(|_| {
-                    ApiError::bad_request(format!("The cookie `{name}` is sent twice; send it once."))
+                    let detail = format!("The cookie `{name}` is sent twice; send it once.");
+                    ApiError::bad_request(detail)
                 })?;
-                let token = token.ok_or_else(|| ApiError::MissingCredentials { realm: realm() })?;
-                validator.validate(token).await?
+                validator.validate(token.ok_or_else(missing)?).await?
             }
         };
 
@@ -401,7 +404,10 @@ async fn check_alternative(
 /// Two cookies of that name are refused rather than one picked: a site
 /// that can set cookies for a parent domain could otherwise put its own
 /// token first, or an empty one to lock the user out.
-fn cookie_token<'a>(request: &'a HttpRequest, name: &str) -> Result<Option<&'a str>, AmbiguousCookie> {
+fn cookie_token<'a>(
+    request: &'a HttpRequest,
+    name: &str,
+) -> Result<Option<&'a str>, AmbiguousCookie> {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let cross_site = matches!(site, Some(site) if site != "same-origin" && site != "none");

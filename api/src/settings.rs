@@ -170,7 +170,8 @@ fn check_file_keys(path: &str, known: &[&[&str]]) -> Result<(), SettingsError> {
     let table: BTreeMap<String, config::Value> = file.try_deserialize()
         .map_err(|error| problem(format!("{path}: {error}")))?;
     let is_known = |key: &str| known.iter().any(|keys| keys.contains(&key));
-    let unknown: Vec<&str> = table.keys().map(String::as_str).filter(|key| !is_known(key)).collect();
+    let unknown: Vec<&str> =
+        table.keys().map(String::as_str).filter(|key| !is_known(key)).collect();
     if unknown.is_empty() {
         return Ok(());
     }
@@ -332,7 +333,8 @@ mod tests {
     fn a_misspelt_config_file_key_is_refused_by_name() {
         let path = config_file("typo.yaml", "auth_url: http://localhost:8080\nauth_audiance: x\n");
 
-        let error = check_file_keys(path.to_str().unwrap(), &[KEYS, &["database_url"]]).unwrap_err();
+        let known: &[&[&str]] = &[KEYS, &["database_url"]];
+        let error = check_file_keys(path.to_str().unwrap(), known).unwrap_err();
 
         assert_eq!(error.variable, "CONFIG_FILE");
         assert!(error.message.contains("unknown key(s) auth_audiance;"), "{}", error.message);

@@ -171,7 +171,8 @@ async fn probe_postgres(url: &str, timeout: Duration) -> Result<(), SamplesError
     let connecting = tokio::time::timeout(timeout, PgConnection::connect_with(&options)).await;
     let connection = connecting.map_err(|_| {
         let message = format!("PostgreSQL did not answer within {} s", timeout.as_secs_f32());
-        SamplesError::StoreUnavailable(sqlx::Error::Io(io::Error::new(io::ErrorKind::TimedOut, message)))
+        let timed_out = io::Error::new(io::ErrorKind::TimedOut, message);
+        SamplesError::StoreUnavailable(sqlx::Error::Io(timed_out))
     })?;
     let connection = connection.map_err(SamplesError::StoreUnavailable)?;
     // The probe did its work; a failure to say goodbye changes nothing.
