@@ -72,8 +72,12 @@ impl Suite {
             "curl -s -d grant_type=password -d client_id=samples-web -d username=alice \
              -d password=alice-dev-password {token_url}"
         );
-        let extract = r#"sed -E 's/.*"access_token":"([^"]+)".*/\1/'"#;
+        // Prints nothing unless the answer holds a token, so that a refused
+        // login says so instead of sending the error as a token.
+        let extract = r#"sed -nE 's/.*"access_token":"([^"]+)".*/\1/p'"#;
         let call = format!(r#"curl -s -H "Authorization: Bearer $TOKEN" {api}/api/valid"#);
+        let refused = r#"echo "no token: check the user name and password""#;
+        let call = format!(r#"if [ -n "$TOKEN" ]; then {call}; else {refused}; fi"#);
         format!(
             "\n\
              Samples suite is running (development only; Ctrl-C stops it).\n\
@@ -82,7 +86,7 @@ impl Suite {
              \n  samples docs       {api}/api/ui/\
              \n\nUsers: alice / alice-dev-password (role user), ada / ada-dev-password (roles user, admin)\
              \n\nGet a token and call the secured endpoint:\n\n\
-             TOKEN=$({get_token} | {extract}) && {call}\n"
+             TOKEN=$({get_token} | {extract}); {call}\n"
         )
     }
 
