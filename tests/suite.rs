@@ -162,6 +162,19 @@ async fn the_printed_curl_line_gets_a_token_and_prints_ok() {
 }
 
 #[actix_web::test]
+async fn the_printed_curl_line_says_when_the_login_is_refused() {
+    let data_dir = temp_data_dir();
+    let suite = RunningSuite::start(data_dir.path());
+    let line = suite.curl_line().replace("alice-dev-password", "not-the-password");
+
+    let output = tokio::task::spawn_blocking(move || run_shell_line(&line))
+        .await
+        .unwrap();
+
+    assert_eq!(output.trim(), "no token: check the user name and password");
+}
+
+#[actix_web::test]
 async fn the_printed_urls_answer_and_valid_wants_a_token() {
     let data_dir = temp_data_dir();
     let suite = RunningSuite::start(data_dir.path());
