@@ -109,7 +109,6 @@ sleep 2
 idle_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$solo_pid/status")
 suite_kib=$(awk '/^VmRSS/ {print $2}' "/proc/${pids[0]}/status")
 
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 echo
 echo "| endpoint | requests/s | p50 | p99 | vs /api/ping |"
 echo "|---|---|---|---|---|"

@@ -75,7 +75,6 @@ control=$(profile control /api/ping "Authorization: Bearer $token")
 valid=$(profile valid /api/valid "Authorization: Bearer $token")
 cookie=$(profile cookie /api/valid-cookie "Cookie: kc-access=$token")
 
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 echo
 echo "| endpoint | instructions per request | ÷ /api/ping |"
 echo "|---|---|---|"

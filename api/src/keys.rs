@@ -201,6 +201,20 @@ impl KeyCache {
         current.find_ref(kid).is_some_and(|found| Arc::ptr_eq(found, key))
     }
 
+    /// Waits until some key is loaded (by the scheduled first fetch, say),
+    /// checking every 10 ms for at most `limit`; says whether one is.
+    /// Starts no fetch itself. For tests and start-up scripts.
+    pub async fn wait_until_loaded(&self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while self.keys.load().is_empty() {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        true
+    }
+
     /// The current key set; never waits.
     pub fn snapshot(&self) -> Arc<KeySet> {
         self.keys.load_full()

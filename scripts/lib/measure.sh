@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/bench.sh and scripts/profile.sh: a scratch directory
 # cleaned up on exit with every process started here, Debian tools
 # installed on demand, and the suite started on free loopback ports.
@@ -57,7 +58,13 @@ start_suite() {
     idp="http://localhost:$idp_port"
     api="http://localhost:$api_port"
     wait_for "$api/health/ready"
+    # shellcheck disable=SC2034 # read by the sourcing script
     token=$(curl -fs -d grant_type=password -d client_id=samples-web -d username=alice \
         -d password=alice-dev-password "$idp/realms/samples/protocol/openid-connect/token" \
         | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+}
+
+# Prints $1 / $2 with two decimals.
+ratio() {
+    python3 -c "print(f'{$1 / $2:.2f}')"
 }

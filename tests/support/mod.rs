@@ -185,14 +185,8 @@ pub async fn spawn_samples(
     let keys = app.keys();
     actix_web::rt::spawn(app.run_until_stopped());
 
-    for _ in 0..100 {
-        if !keys.snapshot().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     assert!(
-        !keys.snapshot().is_empty(),
+        keys.wait_until_loaded(Duration::from_secs(5)).await,
         "the samples app loaded no key from {auth_url}"
     );
     SamplesApp {

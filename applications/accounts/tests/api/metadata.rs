@@ -3,7 +3,7 @@
 use jsonwebtoken::DecodingKey;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, text, verify_with_key, ALICE};
+use crate::helpers::{spawn_app, text, verify_with_key, TestApp, ALICE};
 
 #[tokio::test]
 async fn jwks_publishes_one_rs256_signing_key() {
@@ -145,17 +145,7 @@ async fn introspection_by_the_audience_client_returns_the_claims() {
     let app = spawn_app().await;
     let login = app.login_ok(ALICE, "openid").await;
 
-    let answer: serde_json::Value = app
-        .client
-        .post(app.oidc_url("samples", "token/introspect"))
-        .basic_auth("samples-api", Some("samples-api-dev-secret"))
-        .form(&[("token", text(&login, "access_token"))])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let answer = introspect(&app, ("samples-api", "samples-api-dev-secret"), &login).await;
 
     assert_eq!(answer["active"], true);
     assert_eq!(answer["client_id"], "samples-web");
@@ -169,17 +159,26 @@ async fn introspection_by_a_client_outside_the_audience_is_inactive() {
     let app = spawn_app().await;
     let login = app.login_ok(ALICE, "openid").await;
 
-    let answer: serde_json::Value = app
-        .client
+    let answer = introspect(&app, ("samples-service", "samples-service-dev-secret"), &login).await;
+
+    assert_eq!(answer, json!({"active": false}));
+}
+
+/// Asks the introspection endpoint, as `client` (id, secret), about the
+/// access token of `login`.
+async fn introspect(
+    app: &TestApp,
+    (client, secret): (&str, &str),
+    login: &serde_json::Value,
+) -> serde_json::Value {
+    app.client
         .post(app.oidc_url("samples", "token/introspect"))
-        .basic_auth("samples-service", Some("samples-service-dev-secret"))
-        .form(&[("token", text(&login, "access_token"))])
+        .basic_auth(client, Some(secret))
+        .form(&[("token", text(login, "access_token"))])
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
-
-    assert_eq!(answer, json!({"active": false}));
+        .unwrap()
 }

@@ -207,12 +207,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut api::Settings)) -> TestApp 
     actix_web::rt::spawn(app.run_until_stopped());
     // Let the scheduled first fetch finish, so that tests counting fetches
     // or changing keys start from a loaded cache (at most one second).
-    for _ in 0..100 {
-        if !keys.snapshot().is_empty() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    keys.wait_until_loaded(Duration::from_secs(1)).await;
     TestApp { address, client: reqwest::Client::new(), realm, key }
 }
 
