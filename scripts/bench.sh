@@ -3,8 +3,14 @@
 #
 # Builds the suite in release mode, starts it on loopback (development
 # identity provider + samples app), gets a token, and measures with wrk,
-# the endpoints taking turns over several rounds:
-#   /api/ping (public), /api/valid (bearer), /api/valid-cookie (cookie).
+# the endpoints taking turns in short rounds:
+#   /api/ping (public), /api/ping sent the token's header (control),
+#   /api/valid (bearer), /api/valid-cookie (cookie).
+# A ratio such as /api/valid over /api/ping is taken within each round,
+# from runs seconds apart, and the median over the rounds is reported with
+# the middle half of the rounds' ratios: the machine's speed drifts over a
+# minute by more than the difference being measured, and a ratio of
+# neighbouring runs cancels the drift.
 # Then: requests the apps made to the identity provider during the load
 # (from /metrics), idle memory and start-to-ready time of a samples app,
 # and the criterion micro-benchmark of the validation path.
@@ -12,15 +18,15 @@
 # It prints a table and the ratios. It asserts nothing: the numbers go into
 # docs/performance.md by hand, with the machine they came from.
 #
-# Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 64),
-# BENCH_THREADS (default 2), BENCH_ROUNDS (default 5).
+# Settings: BENCH_SECONDS (per run, default 3), BENCH_CONNECTIONS (default
+# 64), BENCH_THREADS (default 2), BENCH_ROUNDS (default 15).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-readonly SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
+readonly SECONDS_PER_RUN="${BENCH_SECONDS:-3}"
 readonly CONNECTIONS="${BENCH_CONNECTIONS:-64}"
 readonly THREADS="${BENCH_THREADS:-2}"
-readonly ROUNDS="${BENCH_ROUNDS:-5}"
+readonly ROUNDS="${BENCH_ROUNDS:-15}"
 # shellcheck source=scripts/lib/measure.sh
 source scripts/lib/measure.sh
 
@@ -57,17 +63,26 @@ echo "Warming up..."
 wrk -t 1 -c 8 -d 2s -H "Authorization: Bearer $token" "$api/api/valid" >/dev/null
 
 fetches_before=$(key_fetches)
-echo "Measuring ${SECONDS_PER_RUN}s per endpoint, $CONNECTIONS connections, $THREADS threads," \
-    "$ROUNDS rounds (the endpoints take turns; each figure is the median of its rounds)..."
+echo "Measuring: $ROUNDS rounds of ${SECONDS_PER_RUN}s per endpoint, $CONNECTIONS connections," \
+    "$THREADS threads..."
+# One run of an endpoint, its figures appended to $WORK/<name>.
+run() {
+    case $1 in
+        ping) measure /api/ping ;;
+        # Control: the public endpoint sent the same ~1.5 KiB header, which
+        # the load generator (on the same cores) and the HTTP parser pay for.
+        control) measure /api/ping -H "Authorization: Bearer $token" ;;
+        valid) measure /api/valid -H "Authorization: Bearer $token" ;;
+        cookie) measure /api/valid-cookie -H "Cookie: kc-access=$token" ;;
+    esac >>"$WORK/$1"
+}
 # Each round runs every endpoint once, so that a slow spell of the machine
-# hits all of them rather than one.
+# hits all of them rather than one; every other round runs them in reverse
+# order, so that a steady drift favours none.
 for round in $(seq 1 "$ROUNDS"); do
-    measure /api/ping >>"$WORK/ping"
-    # Control: the public endpoint sent the same ~1.5 KiB header, which the
-    # load generator (on the same cores) and the HTTP parser pay for.
-    measure /api/ping -H "Authorization: Bearer $token" >>"$WORK/control"
-    measure /api/valid -H "Authorization: Bearer $token" >>"$WORK/valid"
-    measure /api/valid-cookie -H "Cookie: kc-access=$token" >>"$WORK/cookie"
+    order=(ping control valid cookie)
+    if (( round % 2 == 0 )); then order=(cookie valid control ping); fi
+    for name in "${order[@]}"; do run "$name"; done
     echo "  round $round of $ROUNDS: /api/ping $(tail -1 "$WORK/ping" | cut -d' ' -f1)," \
         "/api/valid $(tail -1 "$WORK/valid" | cut -d' ' -f1) requests/s"
 done
@@ -90,6 +105,20 @@ p99 = statistics.median(micros(row[2]) for row in rows)
 print(f"{rps:.0f}", latency(p50), latency(p99))
 PY
 }
+# Prints the median over the rounds of (requests/s of $1) / (requests/s of
+# $2) within a round, and the range of the middle half of those ratios.
+paired_ratio() {
+    python3 - "$1" "$2" <<'PY'
+import statistics, sys
+
+def rates(path):
+    return [float(line.split()[0]) for line in open(path) if line.strip()]
+
+ratios = sorted(a / b for a, b in zip(rates(sys.argv[1]), rates(sys.argv[2])))
+low, _, high = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+print(f"{statistics.median(ratios):.2f} (middle half {low:.2f}-{high:.2f})")
+PY
+}
 read -r ping_rps ping_p50 ping_p99 < <(median "$WORK/ping")
 read -r control_rps control_p50 control_p99 < <(median "$WORK/control")
 read -r valid_rps valid_p50 valid_p99 < <(median "$WORK/valid")
@@ -110,14 +139,14 @@ idle_kib=$(awk '/^VmRSS/ {print $2}' "/proc/$solo_pid/status")
 suite_kib=$(awk '/^VmRSS/ {print $2}' "/proc/${pids[0]}/status")
 
 echo
-echo "| endpoint | requests/s | p50 | p99 | vs /api/ping |"
+echo "| endpoint | requests/s | p50 | p99 | vs /api/ping, within a round |"
 echo "|---|---|---|---|---|"
 echo "| /api/ping (public) | $ping_rps | $ping_p50 | $ping_p99 | 1.00 |"
-echo "| /api/ping with the token's header (control) | $control_rps | $control_p50 | $control_p99 | $(ratio "$control_rps" "$ping_rps") |"
-echo "| /api/valid (bearer) | $valid_rps | $valid_p50 | $valid_p99 | $(ratio "$valid_rps" "$ping_rps") |"
-echo "| /api/valid-cookie (cookie) | $cookie_rps | $cookie_p50 | $cookie_p99 | $(ratio "$cookie_rps" "$ping_rps") |"
+echo "| /api/ping with the token's header (control) | $control_rps | $control_p50 | $control_p99 | $(paired_ratio "$WORK/control" "$WORK/ping") |"
+echo "| /api/valid (bearer) | $valid_rps | $valid_p50 | $valid_p99 | $(paired_ratio "$WORK/valid" "$WORK/ping") |"
+echo "| /api/valid-cookie (cookie) | $cookie_rps | $cookie_p50 | $cookie_p99 | $(paired_ratio "$WORK/cookie" "$WORK/ping") |"
 echo
-echo "/api/valid vs the control: $(ratio "$valid_rps" "$control_rps")"
+echo "/api/valid vs the control, within a round: $(paired_ratio "$WORK/valid" "$WORK/control")"
 echo "Key fetches from the identity provider during the load: $(( fetches_after - fetches_before ))"
 echo "samples app alone: start to ready ${ready_ms} ms (includes the first key fetch), idle RSS $(( idle_kib / 1024 )) MiB"
 echo "suite process (identity provider + samples) after the load: RSS $(( suite_kib / 1024 )) MiB"

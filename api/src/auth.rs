@@ -16,15 +16,17 @@
 //! token (compared in full on a hit), so a different token can never hit
 //! another's entry.
 //! An entry is dropped when its token expires and is not used once its
-//! key has left the realm's key set.
+//! key has left the realm's key set. In front of that shared cache, each
+//! worker thread keeps its own copies of the users it served last, held
+//! to the same two rules.
 //!
 //! [RFC 7519 section 7.2]: https://www.rfc-editor.org/rfc/rfc7519#section-7.2
 //! [RFC 8725]: https://www.rfc-editor.org/rfc/rfc8725
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::future::Future;
+use std::future::{ready, Ready};
 use std::hash::{Hash, Hasher};
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -33,7 +35,9 @@ use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, Validation};
+use futures_util::future::{Either, LocalBoxFuture};
 use serde::Deserialize;
+use thread_local::ThreadLocal;
 
 use crate::error::{ApiError, TokenRejection};
 use crate::keys::{KeyCache, KeyLookupError, VerifyingKey};
@@ -60,7 +64,7 @@ const MAX_TOKEN_BYTES: usize = 16 * 1024;
 pub struct User(Arc<UserInfo>);
 
 /// What a validated access token says about its subject.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct UserInfo {
     id: String,
     username: Option<String>,
@@ -74,6 +78,7 @@ pub struct UserInfo {
 
 /// What verified a token, for the validated-token cache to tell whether
 /// the answer still holds.
+#[derive(Clone)]
 struct Verification {
     kid: Option<String>,
     /// The very key that verified the token: a hit needs the kid to still
@@ -202,6 +207,47 @@ impl quick_cache::Equivalent<TokenKey> for TokenRef<'_> {
     }
 }
 
+/// How many users each worker thread keeps in front of the shared cache:
+/// a few MiB per thread at most, with the longest tokens accepted.
+const NEAR_SLOTS: usize = 64;
+const _: () = assert!(NEAR_SLOTS.is_power_of_two());
+
+/// One worker thread's own copies of the users it served last, in front
+/// of the shared cache.
+///
+/// A hit here takes no lock and touches no reference count that another
+/// worker writes to, so workers serving the same token on different
+/// cores do not pass its memory back and forth. Direct-mapped by the
+/// token's last bytes: two tokens on one slot evict each other and fall
+/// back to the shared cache.
+struct NearCache {
+    slots: Box<[Option<NearEntry>]>,
+}
+
+impl Default for NearCache {
+    fn default() -> Self {
+        Self { slots: (0..NEAR_SLOTS).map(|_| None).collect() }
+    }
+}
+
+struct NearEntry {
+    token: Box<[u8]>,
+    /// This thread's own copy of the user.
+    user: User,
+    /// The key-set version at which the user's key was last seen current.
+    keys_version: u64,
+}
+
+/// The slot of `token` in a [`NearCache`]: its last 8 bytes (signature
+/// bytes, for a valid token) times a large odd constant, top bits.
+fn near_slot(token: &[u8]) -> usize {
+    let tail = &token[token.len().saturating_sub(8)..];
+    let mut bytes = [0u8; 8];
+    bytes[..tail.len()].copy_from_slice(tail);
+    let mixed = u64::from_le_bytes(bytes).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (mixed >> (u64::BITS - NEAR_SLOTS.trailing_zeros())) as usize
+}
+
 /// Checks tokens against the realm; shared by every worker.
 pub struct Validator {
     settings: AuthSettings,
@@ -209,6 +255,8 @@ pub struct Validator {
     /// Users by token. A user is one reference-counted value that also
     /// says what verified it, so a hit clones one pointer.
     cache: Option<quick_cache::sync::Cache<TokenKey, User>>,
+    /// Per worker thread, in front of `cache`; used only when it is.
+    near: ThreadLocal<RefCell<NearCache>>,
     metrics: Arc<Metrics>,
 }
 
@@ -217,7 +265,7 @@ impl Validator {
     pub fn new(settings: AuthSettings, keys: Arc<KeyCache>, metrics: Arc<Metrics>) -> Self {
         let size = settings.token_cache_size;
         let cache = (size > 0).then(|| quick_cache::sync::Cache::new(size));
-        Self { settings, keys, cache, metrics }
+        Self { settings, keys, cache, near: ThreadLocal::new(), metrics }
     }
 
     /// The realm named in `WWW-Authenticate` challenges.
@@ -271,15 +319,38 @@ impl Validator {
         Ok(user)
     }
 
+    /// The user of `token` if it was validated before and the answer still
+    /// holds: the token has not expired and its kid still resolves to the
+    /// key that verified it.
     fn cached(&self, token: &[u8]) -> Option<User> {
-        let cache = self.cache.as_ref()?;
-        let user = cache.get(&TokenRef(token))?;
-        let verified = &user.0.verified;
-        let fresh = now() <= verified.expires_at;
-        if fresh && self.keys.resolves_to(verified.kid.as_deref(), &verified.key) {
-            return Some(user);
+        let shared = self.cache.as_ref()?;
+        let now = now();
+        // Read before the key check below, so that a replacement of the
+        // key set that this check might miss still changes the version.
+        let version = self.keys.version();
+        let mut near = self.near.get_or_default().borrow_mut();
+        let slot = &mut near.slots[near_slot(token)];
+        if let Some(entry) = slot {
+            if *entry.token == *token {
+                let verified = &entry.user.0.verified;
+                if entry.keys_version == version && now <= verified.expires_at {
+                    return Some(entry.user.clone());
+                }
+                *slot = None;
+            }
         }
-        cache.remove(&TokenRef(token));
+
+        let user = shared.get(&TokenRef(token))?;
+        let verified = &user.0.verified;
+        if now <= verified.expires_at
+            && self.keys.resolves_to(verified.kid.as_deref(), &verified.key)
+        {
+            let own = User(Arc::new(UserInfo::clone(&user.0)));
+            let token = token.into();
+            *slot = Some(NearEntry { token, user: own.clone(), keys_version: version });
+            return Some(own);
+        }
+        shared.remove(&TokenRef(token));
         None
     }
 
@@ -493,18 +564,21 @@ fn is_token68_byte(byte: u8) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MalformedBearer;
 
+type UserResult = Result<User, ApiError>;
+
 impl FromRequest for User {
     type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = Either<Ready<UserResult>, LocalBoxFuture<'static, UserResult>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // On a secured operation the gate has put the user here: no
+        // allocation for the future on that path.
         if let Some(user) = request.extensions().get::<User>() {
-            let user = user.clone();
-            return Box::pin(async move { Ok(user) });
+            return Either::Left(ready(Ok(user.clone())));
         }
         let validator = request.app_data::<web::Data<Validator>>().cloned();
         let token = bearer_token(request).map(|token| token.map(str::to_owned));
-        Box::pin(async move {
+        Either::Right(Box::pin(async move {
             let Some(validator) = validator else {
                 return Err(ApiError::internal("the Validator is not registered as app data"));
             };
@@ -514,7 +588,7 @@ impl FromRequest for User {
                 Ok(None) => Err(ApiError::MissingCredentials { realm }),
                 Err(MalformedBearer) => Err(ApiError::InvalidRequest { realm }),
             }
-        })
+        }))
     }
 }
 

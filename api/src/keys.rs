@@ -20,6 +20,7 @@
 //! `jku`, `x5u` or `jwk` are never read: keys come from the realm alone.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -124,6 +125,10 @@ pub struct KeyCache {
     cooldown: Duration,
     refresh_interval: Duration,
     keys: ArcSwap<KeySet>,
+    /// Counts replacements of `keys`; bumped after each one. Whoever saw
+    /// a key current at version `v` knows it still is while the version
+    /// reads `v`, without looking at the set.
+    version: AtomicU64,
     refresh: Mutex<RefreshState>,
     metrics: Arc<Metrics>,
 }
@@ -177,6 +182,7 @@ impl KeyCache {
             cooldown: settings.kid_cooldown,
             refresh_interval: settings.jwks_refresh,
             keys: ArcSwap::from_pointee(KeySet::default()),
+            version: AtomicU64::new(0),
             refresh: Mutex::new(RefreshState::default()),
             metrics,
         })
@@ -189,8 +195,20 @@ impl KeyCache {
         let document: JwksDocument = serde_json::from_value(jwks)?;
         let set = self.keys_from_jwks(document);
         let count = set.len();
-        self.keys.store(Arc::new(set));
+        self.replace(set);
         Ok(count)
+    }
+
+    fn replace(&self, set: KeySet) {
+        self.keys.store(Arc::new(set));
+        self.version.fetch_add(1, Ordering::Release);
+    }
+
+    /// How many times the key set was replaced. Read it before asking
+    /// [`KeyCache::resolves_to`]: an answer stays true while this is
+    /// unchanged.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
     }
 
     /// Whether `kid` still resolves to exactly `key`; never waits and
@@ -277,7 +295,7 @@ impl KeyCache {
                 state.consecutive_failures = 0;
                 let kids: Vec<&str> = set.by_kid.keys().map(String::as_str).collect();
                 tracing::info!(reason, keys = set.len(), ?kids, "realm keys loaded");
-                self.keys.store(Arc::new(set));
+                self.replace(set);
                 true
             }
             Err(error) => {
