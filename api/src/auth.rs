@@ -207,10 +207,16 @@ impl quick_cache::Equivalent<TokenKey> for TokenRef<'_> {
     }
 }
 
-/// How many users each worker thread keeps in front of the shared cache:
-/// a few MiB per thread at most, with the longest tokens accepted.
-const NEAR_SLOTS: usize = 64;
+/// How many users each worker thread keeps in front of the shared cache.
+const NEAR_SLOTS: usize = 32;
 const _: () = assert!(NEAR_SLOTS.is_power_of_two());
+
+/// The longest token a worker keeps a copy for; longer ones are served
+/// from the shared cache alone. A copy holds the parsed claims, which can
+/// take a dozen times the token's size (thousands of one-letter roles),
+/// so this bounds a thread's copies to about 2 MiB. Keycloak's access
+/// tokens are 1–3 KiB.
+const NEAR_MAX_TOKEN_BYTES: usize = 4 * 1024;
 
 /// One worker thread's own copies of the users it served last, in front
 /// of the shared cache.
@@ -220,6 +226,10 @@ const _: () = assert!(NEAR_SLOTS.is_power_of_two());
 /// cores do not pass its memory back and forth. Direct-mapped by the
 /// token's last bytes: two tokens on one slot evict each other and fall
 /// back to the shared cache.
+///
+/// An expired copy is dropped when its token comes again or another token
+/// takes its slot, not on a timer: until then it stays in memory, unused,
+/// as entries of the shared cache do.
 struct NearCache {
     slots: Box<[Option<NearEntry>]>,
 }
@@ -289,6 +299,16 @@ impl Validator {
         self.validate_credential(token.as_bytes(), |_| Ok(token)).await
     }
 
+    /// Validates a token as it arrived, in bytes (a cookie value, say):
+    /// bytes that are not text make a malformed token.
+    pub(crate) async fn validate_raw(&self, raw: &[u8]) -> Result<User, ApiError> {
+        let read = |raw| {
+            let malformed = |_| self.reject(TokenRejection::Malformed, None, None);
+            std::str::from_utf8(raw).map_err(malformed)
+        };
+        self.validate_credential(raw, read).await
+    }
+
     /// Validates a credential as it arrived, `raw`, which `read` turns
     /// into a token or refuses. A credential found in the cache is byte for
     /// byte one that was read and checked before, so reading it and
@@ -345,6 +365,9 @@ impl Validator {
         if now <= verified.expires_at
             && self.keys.resolves_to(verified.kid.as_deref(), &verified.key)
         {
+            if token.len() > NEAR_MAX_TOKEN_BYTES {
+                return Some(user);
+            }
             let own = User(Arc::new(UserInfo::clone(&user.0)));
             let token = token.into();
             *slot = Some(NearEntry { token, user: own.clone(), keys_version: version });

@@ -31,7 +31,6 @@ use actix_web::{
     Error, FromRequest, Handler, HttpMessage, HttpRequest, HttpResponse, HttpServer, Responder,
     ResponseError, Route,
 };
-use cookie::Cookie;
 use tracing::Instrument;
 
 use crate::auth::{bearer_credential, read_bearer, User, Validator};
@@ -377,7 +376,7 @@ async fn check_alternative(
                     let detail = format!("The cookie `{name}` is sent twice; send it once.");
                     ApiError::bad_request(detail)
                 })?;
-                validator.validate(token.ok_or_else(missing)?).await?
+                validator.validate_raw(token.ok_or_else(missing)?).await?
             }
         };
 
@@ -398,8 +397,7 @@ async fn check_alternative(
 /// cookie credential.
 ///
 /// Reads the raw value, without percent-decoding: a token has nothing to
-/// decode, and decoding every cookie of the header on each request cost
-/// more than the rest of the security check.
+/// decode.
 ///
 /// Two cookies of that name are refused rather than one picked: a site
 /// that can set cookies for a parent domain could otherwise put its own
@@ -407,7 +405,7 @@ async fn check_alternative(
 fn cookie_token<'a>(
     request: &'a HttpRequest,
     name: &str,
-) -> Result<Option<&'a str>, AmbiguousCookie> {
+) -> Result<Option<&'a [u8]>, AmbiguousCookie> {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let cross_site = matches!(site, Some(site) if site != "same-origin" && site != "none");
@@ -416,18 +414,39 @@ fn cookie_token<'a>(
         return Ok(None);
     }
     let mut named = request.headers().get_all(header::COOKIE)
-        .filter_map(|value| std::str::from_utf8(value.as_bytes()).ok())
-        .flat_map(Cookie::split_parse)
-        .flatten()
-        .filter(|cookie| cookie.name() == name);
-    let Some(cookie) = named.next() else {
+        .flat_map(|line| cookie_values(line.as_bytes(), name.as_bytes()));
+    let Some(value) = named.next() else {
         return Ok(None);
     };
     if named.next().is_some() {
         return Err(AmbiguousCookie);
     }
-    let value = cookie.value_raw().unwrap_or_default().trim();
     Ok((!value.is_empty()).then_some(value))
+}
+
+/// The values of the cookies called `name` in one `Cookie` header line:
+/// `name=value` pairs separated by `;` ([RFC 6265 section 4.2.1]), each
+/// value trimmed of spaces and otherwise as written. A pair without `=`
+/// is skipped. Bytes, not text: whether a value is a token is for the
+/// validator to say, and only when it is not one it has seen.
+///
+/// One vectorised pass over the line, which holds a 1–3 KiB token. The
+/// `cookie` crate's parser, tried first, scanned each pair three times
+/// and cost a sixth of a cookie-authenticated request.
+///
+/// [RFC 6265 section 4.2.1]: https://www.rfc-editor.org/rfc/rfc6265#section-4.2.1
+fn cookie_values<'a, 'n>(
+    line: &'a [u8],
+    name: &'n [u8],
+) -> impl Iterator<Item = &'a [u8]> + use<'a, 'n> {
+    let ends = memchr::memchr_iter(b';', line).chain([line.len()]);
+    let mut start = 0;
+    ends.filter_map(move |end| {
+        let pair = &line[start..end];
+        start = end + 1;
+        let equals = memchr::memchr(b'=', pair)?;
+        (pair[..equals].trim_ascii() == name).then(|| pair[equals + 1..].trim_ascii())
+    })
 }
 
 /// The credential cookie appears more than once.
@@ -512,4 +531,29 @@ async fn method_not_allowed(allow: String) -> HttpResponse {
         response.headers_mut().insert(actix_web::http::header::ALLOW, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values<'a>(line: &'a str, name: &str) -> Vec<&'a str> {
+        let values = cookie_values(line.as_bytes(), name.as_bytes());
+        values.map(|value| std::str::from_utf8(value).unwrap()).collect()
+    }
+
+    #[test]
+    fn cookie_values_reads_each_pair_of_that_name_trimmed_and_as_written() {
+        let line = "theme=dark; kc-access= a.b%41.c ;other=kc-access=x; kc-access=";
+
+        assert_eq!(values(line, "kc-access"), ["a.b%41.c", ""]);
+        assert_eq!(values(line, "other"), ["kc-access=x"]);
+    }
+
+    #[test]
+    fn cookie_values_skips_pairs_without_a_value_and_names_that_only_contain_the_name() {
+        let line = "kc-access; xkc-access=1; kc-accessx=2; ; =3";
+
+        assert!(values(line, "kc-access").is_empty());
+    }
 }

@@ -11,6 +11,7 @@ mod signing;
 use std::time::Duration;
 
 use api::{ApiError, TokenRejection, Validator};
+use serde_json::json;
 
 use signing::{now, validator, SigningKey};
 
@@ -33,6 +34,20 @@ async fn a_copy_ends_when_its_kid_is_republished_with_another_key() {
     let key = SigningKey::generate("k1");
     let validator = validator(key.jwks.clone(), 100, |_| {});
     let token = key.token();
+    accepted_three_times(&validator, &token).await;
+
+    let impostor = SigningKey::generate("k1");
+    validator.keys().install_jwks(impostor.jwks.clone()).unwrap();
+
+    let result = validator.validate(&token).await;
+    assert_eq!(rejection(result), TokenRejection::BadSignature);
+}
+
+#[actix_web::test]
+async fn a_token_too_long_to_copy_is_held_to_the_same_rules() {
+    let key = SigningKey::generate("k1");
+    let validator = validator(key.jwks.clone(), 100, |_| {});
+    let token = key.token_with(now() + 3600, json!({"padding": "x".repeat(5000)}));
     accepted_three_times(&validator, &token).await;
 
     let impostor = SigningKey::generate("k1");

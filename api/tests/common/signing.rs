@@ -49,7 +49,13 @@ impl SigningKey {
 
     /// An access token for alice, like Keycloak's, expiring at `exp`.
     pub fn token_expiring_at(&self, exp: u64) -> String {
-        let claims = json!({
+        self.token_with(exp, json!({}))
+    }
+
+    /// As [`SigningKey::token_expiring_at`], with the claims of `extra`
+    /// added.
+    pub fn token_with(&self, exp: u64, extra: serde_json::Value) -> String {
+        let mut claims = json!({
             "exp": exp, "iat": now(), "iss": ISSUER, "aud": "account",
             "sub": "7d1b7a36-1111-4a6e-9d43-0a8d5c0c2a11", "typ": "Bearer",
             "azp": "samples-web", "preferred_username": "alice",
@@ -58,6 +64,7 @@ impl SigningKey {
             "email": "alice@example.test", "name": "Alice User",
             "scope": "openid email profile",
         });
+        claims.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         let mut header = Header::new(Algorithm::RS256);
         header.kid = Some(self.kid.clone());
         jsonwebtoken::encode(&header, &claims, &self.key).unwrap()

@@ -46,6 +46,24 @@ async fn valid_cookie_finds_the_token_among_other_cookies() {
 }
 
 #[actix_web::test]
+async fn valid_cookie_reads_the_token_whatever_bytes_other_cookies_hold() {
+    let app = spawn_app().await;
+    let send = |line: Vec<u8>| {
+        let value = reqwest::header::HeaderValue::from_bytes(&line).unwrap();
+        let request = app.client.get(app.url("/api/valid-cookie")).header("cookie", value);
+        async move { request.send().await.unwrap() }
+    };
+    let mut latin1_beside_token = b"theme=\xe9t\xe9; kc-access=".to_vec();
+    latin1_beside_token.extend(app.token().as_bytes());
+
+    let beside = send(latin1_beside_token).await;
+    let in_token = send(b"kc-access=ey\xff\xfe.x.y".to_vec()).await;
+
+    assert_eq!(beside.status().as_u16(), 200);
+    assert_problem(in_token, 401, "invalid-token").await;
+}
+
+#[actix_web::test]
 async fn valid_cookie_refuses_two_token_cookies() {
     let app = spawn_app().await;
     let token = app.token();
