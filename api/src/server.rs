@@ -407,9 +407,7 @@ fn cookie_token<'a>(
     name: &str,
 ) -> Result<Option<&'a [u8]>, AmbiguousCookie> {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let cross_site = matches!(site, Some(site) if site != "same-origin" && site != "none");
-    if !safe && cross_site {
+    if !safe && is_cross_site(request) {
         tracing::debug!("cookie credential ignored on a cross-site write");
         return Ok(None);
     }
@@ -422,6 +420,13 @@ fn cookie_token<'a>(
         return Err(AmbiguousCookie);
     }
     Ok((!value.is_empty()).then_some(value))
+}
+
+/// Whether the browser says the request comes from another site
+/// (`Sec-Fetch-Site`).
+fn is_cross_site(request: &HttpRequest) -> bool {
+    let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    matches!(site, Some(site) if site != "same-origin" && site != "none")
 }
 
 /// The values of the cookies called `name` in one `Cookie` header line:
@@ -535,7 +540,36 @@ async fn method_not_allowed(allow: String) -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
+    use actix_web::test::TestRequest;
+
     use super::*;
+
+    fn token_cookie(method: Method, site: Option<&str>) -> Option<String> {
+        let mut request = TestRequest::default()
+            .method(method)
+            .insert_header((header::COOKIE, "kc-access=a.b.c"));
+        if let Some(site) = site {
+            request = request.insert_header(("sec-fetch-site", site));
+        }
+        let request = request.to_http_request();
+        let token = cookie_token(&request, "kc-access").ok().flatten();
+        token.map(|token| String::from_utf8(token.to_vec()).unwrap())
+    }
+
+    #[test]
+    fn a_cross_site_write_carries_no_cookie_credential() {
+        assert_eq!(token_cookie(Method::POST, Some("cross-site")), None);
+        assert_eq!(token_cookie(Method::DELETE, Some("same-site")), None);
+    }
+
+    #[test]
+    fn cookies_count_on_reads_and_on_writes_from_the_same_origin() {
+        let token = Some("a.b.c".to_owned());
+        assert_eq!(token_cookie(Method::GET, Some("cross-site")), token);
+        assert_eq!(token_cookie(Method::POST, Some("same-origin")), token);
+        assert_eq!(token_cookie(Method::POST, Some("none")), token);
+        assert_eq!(token_cookie(Method::POST, None), token);
+    }
 
     fn values<'a>(line: &'a str, name: &str) -> Vec<&'a str> {
         let values = cookie_values(line.as_bytes(), name.as_bytes());
