@@ -422,11 +422,12 @@ fn cookie_token<'a>(
     Ok((!value.is_empty()).then_some(value))
 }
 
-/// Whether the browser says the request comes from another site
-/// (`Sec-Fetch-Site`).
+/// Whether the request may come from another site: some `Sec-Fetch-Site`
+/// line says other than `same-origin` or `none` (typed by the user), or
+/// cannot be read.
 fn is_cross_site(request: &HttpRequest) -> bool {
-    let site = request.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    matches!(site, Some(site) if site != "same-origin" && site != "none")
+    let mut sites = request.headers().get_all("sec-fetch-site");
+    sites.any(|site| !matches!(site.as_bytes(), b"same-origin" | b"none"))
 }
 
 /// The values of the cookies called `name` in one `Cookie` header line:
@@ -544,12 +545,13 @@ mod tests {
 
     use super::*;
 
-    fn token_cookie(method: Method, site: Option<&str>) -> Option<String> {
+    fn token_cookie(method: Method, site: Option<&[u8]>) -> Option<String> {
         let mut request = TestRequest::default()
             .method(method)
             .insert_header((header::COOKIE, "kc-access=a.b.c"));
-        if let Some(site) = site {
-            request = request.insert_header(("sec-fetch-site", site));
+        for line in site.into_iter().flat_map(|site| site.split(|byte| *byte == b'\n')) {
+            let line = HeaderValue::from_bytes(line).unwrap();
+            request = request.append_header(("sec-fetch-site", line));
         }
         let request = request.to_http_request();
         let token = cookie_token(&request, "kc-access").ok().flatten();
@@ -558,16 +560,23 @@ mod tests {
 
     #[test]
     fn a_cross_site_write_carries_no_cookie_credential() {
-        assert_eq!(token_cookie(Method::POST, Some("cross-site")), None);
-        assert_eq!(token_cookie(Method::DELETE, Some("same-site")), None);
+        assert_eq!(token_cookie(Method::POST, Some(b"cross-site")), None);
+        assert_eq!(token_cookie(Method::DELETE, Some(b"same-site")), None);
+    }
+
+    #[test]
+    fn a_write_whose_site_cannot_be_told_carries_no_cookie_credential() {
+        assert_eq!(token_cookie(Method::POST, Some(b"cross-site\xff")), None);
+        assert_eq!(token_cookie(Method::POST, Some(b"Same-Origin")), None);
+        assert_eq!(token_cookie(Method::POST, Some(b"same-origin\ncross-site")), None);
     }
 
     #[test]
     fn cookies_count_on_reads_and_on_writes_from_the_same_origin() {
         let token = Some("a.b.c".to_owned());
-        assert_eq!(token_cookie(Method::GET, Some("cross-site")), token);
-        assert_eq!(token_cookie(Method::POST, Some("same-origin")), token);
-        assert_eq!(token_cookie(Method::POST, Some("none")), token);
+        assert_eq!(token_cookie(Method::GET, Some(b"cross-site")), token);
+        assert_eq!(token_cookie(Method::POST, Some(b"same-origin")), token);
+        assert_eq!(token_cookie(Method::POST, Some(b"none")), token);
         assert_eq!(token_cookie(Method::POST, None), token);
     }
 
