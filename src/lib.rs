@@ -13,6 +13,10 @@ use anyhow::Context;
 /// The realm the suite's apps accept tokens from.
 pub const REALM: &str = "samples";
 
+/// The audience the samples app requires under the suite, unless
+/// `AUTH_AUDIENCE` names others.
+pub const AUDIENCE: &str = "samples-api";
+
 /// The suite, bound and ready to run.
 pub struct Suite {
     accounts: accounts::Application,
@@ -48,6 +52,11 @@ impl Suite {
             issuers: embedded.issuers,
             ..settings.auth
         };
+        // The embedded realm maps this audience into the tokens of both of
+        // its clients, so the app can insist on it unless told otherwise.
+        if settings.auth.audiences.is_empty() {
+            settings.auth.audiences = vec![AUDIENCE.to_owned()];
+        }
         let store = samples::store::Store::connect(&store_settings)
             .await
             .context("the sample resources store cannot be opened")?;

@@ -201,6 +201,19 @@ async fn the_printed_urls_answer_and_valid_wants_a_token() {
     assert_refused(valid, 401, "authentication-required", None).await;
 }
 
+#[actix_web::test]
+async fn the_samples_app_requires_the_audience_the_embedded_realm_maps() {
+    let data_dir = temp_data_dir();
+    let suite = RunningSuite::start(data_dir.path());
+    let token = Provider::at(&suite.provider_url()).access_token(ALICE).await;
+
+    let log = std::fs::read_to_string(data_dir.path().join("suite.log")).unwrap();
+    let status = wait_until_accepted(&suite.samples_url(), &token, Duration::ZERO).await;
+
+    assert!(!log.contains("AUTH_AUDIENCE is not set"), "{log}");
+    assert_eq!(status, 200);
+}
+
 /// Asks `/api/valid` every 250 ms, for at most `limit`, until `token` is
 /// accepted; returns the last status.
 async fn wait_until_accepted(samples_url: &str, token: &str, limit: Duration) -> u16 {

@@ -200,7 +200,9 @@ impl ApiError {
             Self::MissingCredentials { .. } => (
                 "authentication-required",
                 "Authentication required",
-                "This operation needs a bearer token.".into(),
+                "This operation needs an access token: a bearer token, or the cookie its \
+                 spec names."
+                    .into(),
             ),
             Self::InvalidToken { reason, .. } => {
                 ("invalid-token", "Invalid token", capitalise(reason.description()))
