@@ -240,6 +240,35 @@ impl Default for NearCache {
     }
 }
 
+impl NearCache {
+    /// This thread's copy of the user of `token`, if it holds one that is
+    /// still good at `now` with the key set at `keys_version`. A copy
+    /// that is not is dropped.
+    fn get(&mut self, token: &[u8], keys_version: u64, now: u64) -> Option<User> {
+        let slot = &mut self.slots[near_slot(token)];
+        let entry = slot.as_ref().filter(|entry| *entry.token == *token)?;
+        let expires_at = entry.user.0.verified.expires_at;
+        if entry.keys_version == keys_version && now <= expires_at {
+            return Some(entry.user.clone());
+        }
+        *slot = None;
+        None
+    }
+
+    /// Keeps a copy of `user`, whose key was current at `keys_version`,
+    /// for `token`, unless the token is too long; returns the user to
+    /// hand out.
+    fn keep(&mut self, token: &[u8], user: User, keys_version: u64) -> User {
+        if token.len() > NEAR_MAX_TOKEN_BYTES {
+            return user;
+        }
+        let own = User(Arc::new(UserInfo::clone(&user.0)));
+        let entry = NearEntry { token: token.into(), user: own.clone(), keys_version };
+        self.slots[near_slot(token)] = Some(entry);
+        own
+    }
+}
+
 struct NearEntry {
     token: Box<[u8]>,
     /// This thread's own copy of the user.
@@ -349,15 +378,8 @@ impl Validator {
         // key set that this check might miss still changes the version.
         let version = self.keys.version();
         let mut near = self.near.get_or_default().borrow_mut();
-        let slot = &mut near.slots[near_slot(token)];
-        if let Some(entry) = slot {
-            if *entry.token == *token {
-                let verified = &entry.user.0.verified;
-                if entry.keys_version == version && now <= verified.expires_at {
-                    return Some(entry.user.clone());
-                }
-                *slot = None;
-            }
+        if let Some(user) = near.get(token, version, now) {
+            return Some(user);
         }
 
         let user = shared.get(&TokenRef(token))?;
@@ -365,13 +387,7 @@ impl Validator {
         if now <= verified.expires_at
             && self.keys.resolves_to(verified.kid.as_deref(), &verified.key)
         {
-            if token.len() > NEAR_MAX_TOKEN_BYTES {
-                return Some(user);
-            }
-            let own = User(Arc::new(UserInfo::clone(&user.0)));
-            let token = token.into();
-            *slot = Some(NearEntry { token, user: own.clone(), keys_version: version });
-            return Some(own);
+            return Some(near.keep(token, user, version));
         }
         shared.remove(&TokenRef(token));
         None
