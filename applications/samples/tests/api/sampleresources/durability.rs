@@ -112,13 +112,19 @@ async fn a_write_while_sqlite_is_locked_returns_503_and_loses_nothing() {
     assert_eq!(app.create(&json!({"a": 3})).await.status().as_u16(), 201);
 }
 
+/// Settings for PostgreSQL, as `userinfo`, at a loopback port that was
+/// free a moment ago: nothing answers there.
+fn unreachable_postgres(userinfo: &str, timeout: Duration) -> StoreSettings {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("postgres://{userinfo}@127.0.0.1:{port}/samples");
+    let mut settings = StoreSettings::with_backend(Backend::Postgres { url: url.into() });
+    settings.timeout = timeout;
+    settings
+}
+
 #[actix_web::test]
 async fn a_write_when_postgres_cannot_be_reached_returns_503() {
-    // A port that was free a moment ago: nothing answers there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("postgres://samples@127.0.0.1:{port}/samples");
-    let mut settings = StoreSettings::with_backend(Backend::Postgres { url: url.into() });
-    settings.timeout = Duration::from_secs(1);
+    let settings = unreachable_postgres("samples", Duration::from_secs(1));
     let app = spawn_on_unchecked(settings).await;
 
     let response = app.create(&json!({"a": 1})).await;
@@ -129,10 +135,7 @@ async fn a_write_when_postgres_cannot_be_reached_returns_503() {
 
 #[actix_web::test]
 async fn startup_names_why_postgres_cannot_be_reached() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("postgres://samples:secret-password@127.0.0.1:{port}/samples");
-    let mut settings = StoreSettings::with_backend(Backend::Postgres { url: url.into() });
-    settings.timeout = Duration::from_secs(2);
+    let settings = unreachable_postgres("samples:secret-password", Duration::from_secs(2));
 
     let error = samples::store::Store::connect(&settings).await.unwrap_err();
 
